@@ -1,0 +1,239 @@
+"""The `stance` command line. Commands parse, call one library function, and print.
+
+Library modules are imported inside the commands so that `stance --help` does not pay for
+scikit-learn and pandas.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from stance.errors import StanceError
+
+DEFAULT_MODEL = Path("models/stance.joblib")
+DEFAULT_LABELS = Path("data/labels")
+
+app = typer.Typer(
+    name="stance",
+    help="Tag the stance of news sentences on Russia's war against Ukraine.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+Arg = typer.Argument
+Opt = typer.Option
+
+ModelOpt = Annotated[
+    Path, Opt("--model", "-m", help="Model file (its manifest sits beside it as .json).")
+]
+AllowMismatchOpt = Annotated[
+    bool,
+    Opt("--allow-version-mismatch", help="Load a model trained with another scikit-learn."),
+]
+ForceOpt = Annotated[bool, Opt("--force", "-F", help="Overwrite existing output files.")]
+
+
+def _console(stderr: bool = True) -> Any:
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False)
+
+
+def _fail(message: str, code: int) -> typer.Exit:
+    typer.echo(f"stance: error: {message}", err=True)
+    return typer.Exit(code)
+
+
+@contextlib.contextmanager
+def _errors() -> Iterator[None]:
+    """Turn the library's exceptions into one line on stderr and an exit code."""
+    try:
+        yield
+    except StanceError as error:
+        raise _fail(str(error), error.exit_code) from None
+    except KeyboardInterrupt:
+        raise _fail("interrupted", 130) from None
+    except BrokenPipeError:
+        # The reader went away (`stance tag ... | head`): stop quietly.
+        with contextlib.suppress(OSError):
+            sys.stdout = open(__import__("os").devnull, "w")  # noqa: SIM115
+        raise typer.Exit(1) from None
+    except OSError as error:
+        name = f"{error.filename}: " if error.filename else ""
+        raise _fail(f"{name}{error.strerror or error}", 1) from None
+
+
+def _warn(message: str) -> None:
+    typer.echo(f"stance: warning: {message}", err=True)
+
+
+@app.command()
+def train(
+    paths: Annotated[
+        list[Path] | None,
+        Arg(help="Labelled CSV files or folders (default: data/labels).", exists=True),
+    ] = None,
+    output: Annotated[
+        Path, Opt("--output", "-o", dir_okay=False, help="Where to write the model.")
+    ] = DEFAULT_MODEL,
+    cv: Annotated[int, Opt("--cv", min=0, help="Cross-validation folds; 0 skips it.")] = 5,
+    seed: Annotated[int, Opt("--seed", "-s", help="Random seed for folds and solver.")] = 0,
+    force: ForceOpt = False,
+) -> None:
+    """Cross-validate and train a model on labelled sentences, then save it with its manifest."""
+    from stance.training import train_from_files
+
+    with _errors(), _progress() as progress:
+        result, card = train_from_files(
+            paths or [DEFAULT_LABELS], output=output, n_splits=cv, random_state=seed,
+            force=force, progress=progress,
+        )
+    _print_training(card)
+
+
+@contextlib.contextmanager
+def _progress() -> Iterator[Any]:
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    display = Progress(
+        TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(), console=_console(), transient=True,
+    )
+    tasks: dict[str, Any] = {}
+
+    def report(what: str, done: int, total: int) -> None:
+        if what not in tasks:
+            tasks[what] = display.add_task(what, total=total)
+        display.update(tasks[what], completed=done, total=total)
+
+    with display:
+        yield report
+
+
+def _print_training(card: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    console = _console(stderr=False)
+    cv = card.get("cv")
+    table = Table(title=f"stance model: {card['rows']} sentences", title_justify="left")
+    for column in ("label", "sentences", "precision", "recall", "F1"):
+        table.add_column(column, justify="left" if column == "label" else "right")
+    for label in card["labels"]:
+        scores = (cv or {}).get("per_class", {}).get(label, {})
+        table.add_row(
+            label, str(card["counts"].get(label, 0)),
+            *(f"{scores[k]:.3f}" if k in scores else "-" for k in ("precision", "recall", "f1")),
+        )
+    console.print(table)
+    if cv:
+        console.print(
+            f"{cv['n_splits']}-fold CV: accuracy {cv['accuracy']:.3f} ± {cv['accuracy_std']:.3f}, "
+            f"macro-F1 {cv['macro_f1']:.3f} ± {cv['macro_f1_std']:.3f}"
+        )
+    console.print(f"saved {card['model_file']} (sha256 {card['model_sha256'][:12]}) and its manifest")
+
+
+@app.command()
+def tag(
+    paths: Annotated[
+        list[str], Arg(help="Files, folders (.txt .md .csv .jsonl, recursive) or - for stdin.")
+    ],
+    model: ModelOpt = DEFAULT_MODEL,
+    output: Annotated[
+        Path | None, Opt("--output", "-o", dir_okay=False, help="Output file (default: stdout).")
+    ] = None,
+    fmt: Annotated[
+        str | None,
+        Opt("--format", "-f", help="table, csv or jsonl (default: table on a terminal, else csv)."),
+    ] = None,
+    unit: Annotated[str, Opt("--unit", "-u", help="sentence, line or document.")] = "sentence",
+    text_column: Annotated[
+        str, Opt("--text-column", "-t", help="Text column of CSV/JSONL inputs.")
+    ] = "text",
+    min_confidence: Annotated[
+        float,
+        Opt("--min-confidence", "-c", min=0.0, max=1.0,
+            help="Below this top probability the label is 'uncertain'."),
+    ] = 0.0,
+    batch_size: Annotated[int, Opt("--batch-size", "-b", min=1, help="Units per batch.")] = 2000,
+    force: ForceOpt = False,
+    allow_version_mismatch: AllowMismatchOpt = False,
+) -> None:
+    """Tag articles sentence by sentence (or by line, or whole documents)."""
+    from stance.errors import UsageError
+    from stance.persist import load_model
+    from stance.readers import ReadReport
+    from stance.tagging import output_columns, tag_paths
+    from stance.writers import FORMATS, open_output, write_rows
+
+    with _errors():
+        if fmt is None:
+            fmt = "table" if output is None and sys.stdout.isatty() else "csv"
+        if fmt not in FORMATS:
+            raise UsageError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+        if fmt == "table" and output is not None:
+            raise UsageError("--format table prints to the terminal; use csv or jsonl with -o")
+        if output is not None:
+            from stance.persist import check_writable
+
+            check_writable(output, force=force)
+        pipeline, _card = load_model(model, allow_version_mismatch=allow_version_mismatch)
+        report = ReadReport()
+        rows = tag_paths(
+            paths, pipeline, unit=unit, text_column=text_column, batch_size=batch_size,
+            min_confidence=min_confidence, report=report,
+        )
+        columns = output_columns(pipeline.classes_)
+        if fmt == "table":
+            count = _print_tag_table(rows)
+        else:
+            with open_output(output, force=force) as stream:
+                count = write_rows(rows, stream, columns=columns, fmt=fmt)
+    for file, reason in report.skipped:
+        _warn(f"skipped {reason}" if reason.startswith(file) else f"skipped {file}: {reason}")
+    if count == 0:
+        _warn("no text to tag in the input")
+    typer.echo(
+        f"tagged {count} {unit}s from {report.documents} documents"
+        + (f"; skipped {len(report.skipped)} files" if report.skipped else ""),
+        err=True,
+    )
+
+
+_LABEL_STYLES = {
+    "pro-war": "bold red", "realist": "bold yellow", "anti-war": "bold blue",
+    "neutral": "dim", "uncertain": "italic",
+}
+
+
+def _print_tag_table(rows: Iterator[dict[str, Any]]) -> int:
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(show_lines=False)
+    table.add_column("doc", overflow="fold", max_width=22)
+    table.add_column("#", justify="right")
+    table.add_column("label")
+    table.add_column("conf", justify="right")
+    table.add_column("text", overflow="fold")
+    count = 0
+    for row in rows:
+        style = _LABEL_STYLES.get(row["label"], "")
+        table.add_row(
+            Path(row["doc"]).name, str(row["index"]), f"[{style}]{row['label']}[/]",
+            f"{row['confidence']:.2f}", escape(row["text"]),
+        )
+        count += 1
+    if count:
+        _console(stderr=False).print(table)
+    return count
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,169 @@
+"""Saving and loading a model with its JSON manifest (model card); atomic writes.
+
+A joblib file is a pickle: loading it can run code. The manifest is read and checked first
+(sha256 of the model file, library versions, labels) so corruption and accidents are caught
+before anything is unpickled. It does not protect against a malicious author: load only
+models you trust.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+import os
+import platform
+import tempfile
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import IO, Any
+
+from stance.errors import ModelError, OutputError
+
+MANIFEST_FORMAT = 1
+_PACKAGES = ("stance", "scikit-learn", "numpy", "scipy", "joblib", "pandas")
+
+
+def manifest_path(model_path: Path) -> Path:
+    return Path(model_path).with_suffix(".json")
+
+
+def package_versions() -> dict[str, str]:
+    versions = {"python": platform.python_version()}
+    for name in _PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "unknown"
+    return versions
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def check_writable(path: Path, *, force: bool = False) -> None:
+    """Raise OutputError unless `path` may be (over)written."""
+    path = Path(path)
+    if path.exists() and not force:
+        raise OutputError(f"{path} exists; use --force to overwrite it")
+    if path.is_dir():
+        raise OutputError(f"{path} is a folder, not a file")
+    folder = path.parent
+    if not folder.is_dir():
+        raise OutputError(f"{folder}: the output folder does not exist")
+    if not os.access(folder, os.W_OK):
+        raise OutputError(f"{folder}: the output folder is not writable")
+
+
+@contextlib.contextmanager
+def atomic_open(path: Path, mode: str = "w", *, force: bool = False) -> Iterator[IO[Any]]:
+    """Write to a temporary file in the same folder, then os.replace it over `path`.
+
+    If the block raises, the temporary file is removed and `path` is left as it was.
+    """
+    path = Path(path)
+    check_writable(path, force=force)
+    handle = tempfile.NamedTemporaryFile(
+        mode, dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False,
+        **({} if "b" in mode else {"encoding": "utf-8", "newline": ""}),
+    )
+    try:
+        with handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(handle.name, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(handle.name)
+        raise
+
+
+def save_model(
+    pipeline: Any, path: Path, *, manifest: dict[str, Any], force: bool = False
+) -> dict[str, Any]:
+    """Dump `pipeline` with joblib and write its manifest beside it; returns the manifest.
+
+    Both files are written to temporary files first, so a failure leaves any old pair intact.
+    """
+    import joblib
+
+    path = Path(path)
+    card_path = manifest_path(path)
+    check_writable(path, force=force)
+    check_writable(card_path, force=force)
+    buffer = io.BytesIO()
+    joblib.dump(pipeline, buffer, compress=3)
+    blob = buffer.getvalue()
+    card = {
+        "format": MANIFEST_FORMAT,
+        "model_file": path.name,
+        "model_sha256": hashlib.sha256(blob).hexdigest(),
+        "model_bytes": len(blob),
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "versions": package_versions(),
+        "labels": [str(c) for c in pipeline.classes_],
+        **manifest,
+    }
+    with atomic_open(card_path, "w", force=True) as card_file, atomic_open(
+        path, "wb", force=True
+    ) as model_file:
+        model_file.write(blob)
+        json.dump(card, card_file, indent=2, ensure_ascii=False)
+        card_file.write("\n")
+    return card
+
+
+def read_manifest(path: Path) -> dict[str, Any]:
+    """The manifest of the model at `path`, checked against the model file's bytes."""
+    path = Path(path)
+    card_path = manifest_path(path)
+    if not path.is_file():
+        raise ModelError(f"{path}: no model file here; train one with `stance train`")
+    if not card_path.is_file():
+        raise ModelError(f"{card_path}: the model's manifest is missing; refusing to load {path}")
+    try:
+        card = json.loads(card_path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ModelError(f"{card_path}: the manifest is not valid JSON ({error})") from None
+    if not isinstance(card, dict) or "model_sha256" not in card or "labels" not in card:
+        raise ModelError(f"{card_path}: not a stance model manifest")
+    actual = sha256_file(path)
+    if actual != card["model_sha256"]:
+        raise ModelError(
+            f"{path}: sha256 {actual[:12]}... does not match the manifest's "
+            f"{card['model_sha256'][:12]}...; the file is corrupt or was replaced"
+        )
+    return card
+
+
+def load_model(path: Path, *, allow_version_mismatch: bool = False) -> tuple[Any, dict[str, Any]]:
+    """Check the manifest, then unpickle the model; returns (pipeline, manifest)."""
+    import joblib
+
+    card = read_manifest(path)
+    trained_with = card.get("versions", {}).get("scikit-learn", "unknown")
+    installed = package_versions()["scikit-learn"]
+    if trained_with != installed and not allow_version_mismatch:
+        raise ModelError(
+            f"{path} was trained with scikit-learn {trained_with}, this is {installed}; "
+            "retrain it, or pass --allow-version-mismatch to load it anyway"
+        )
+    try:
+        pipeline = joblib.load(path)
+    except Exception as error:  # any unpickling failure means an unusable file
+        raise ModelError(f"{path}: cannot load the model ({type(error).__name__}: {error})") from None
+    classes = [str(c) for c in getattr(pipeline, "classes_", [])]
+    if classes != list(card["labels"]):
+        raise ModelError(
+            f"{path}: the model's labels {classes} do not match the manifest's {card['labels']}"
+        )
+    return pipeline, card

@@ -1,0 +1,70 @@
+"""Builds the scikit-learn Pipeline: TF-IDF features + logistic regression. No I/O here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import FeatureUnion, Pipeline
+
+# Words of one character count too ("Z", "I"), apostrophes and hyphens stay inside a word.
+TOKEN_PATTERN = r"(?u)\b\w[\w'\u2019-]*\b"
+
+DEFAULT_PARAMS: dict[str, Any] = {
+    "C": 10.0,
+    "class_weight": "balanced",
+    "word_ngrams": (1, 2),
+    "char_ngrams": None,
+    "sublinear_tf": True,
+    "min_df": 1,
+}
+
+
+def build_pipeline(
+    *,
+    C: float = DEFAULT_PARAMS["C"],
+    class_weight: str | None = DEFAULT_PARAMS["class_weight"],
+    word_ngrams: tuple[int, int] = DEFAULT_PARAMS["word_ngrams"],
+    char_ngrams: tuple[int, int] | None = DEFAULT_PARAMS["char_ngrams"],
+    sublinear_tf: bool = DEFAULT_PARAMS["sublinear_tf"],
+    min_df: int = DEFAULT_PARAMS["min_df"],
+    max_iter: int = 2000,
+    random_state: int = 0,
+) -> Pipeline:
+    """A Pipeline whose predict/predict_proba take raw strings.
+
+    Steps are named "features" and "classifier"; with `char_ngrams` the features are a
+    FeatureUnion of word and character n-grams (named "word" and "char").
+    """
+    words = TfidfVectorizer(
+        ngram_range=tuple(word_ngrams),
+        token_pattern=TOKEN_PATTERN,
+        sublinear_tf=sublinear_tf,
+        min_df=min_df,
+        strip_accents="unicode",
+    )
+    features: Any = words
+    if char_ngrams:
+        chars = TfidfVectorizer(
+            analyzer="char_wb",
+            ngram_range=tuple(char_ngrams),
+            sublinear_tf=sublinear_tf,
+            min_df=min_df,
+            strip_accents="unicode",
+        )
+        features = FeatureUnion([("word", words), ("char", chars)])
+    classifier = LogisticRegression(
+        C=C, class_weight=class_weight, max_iter=max_iter, random_state=random_state
+    )
+    return Pipeline([("features", features), ("classifier", classifier)])
+
+
+def pipeline_params(params: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The defaults updated with `params`, checked for unknown names."""
+    merged = dict(DEFAULT_PARAMS)
+    for name, value in (params or {}).items():
+        if name not in DEFAULT_PARAMS:
+            raise ValueError(f"unknown hyperparameter {name!r}")
+        merged[name] = value
+    return merged

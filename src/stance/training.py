@@ -1,0 +1,200 @@
+"""Cross-validation, hyperparameter search and the final fit. Returns models and scores."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
+from sklearn.model_selection import StratifiedGroupKFold
+from sklearn.pipeline import Pipeline
+
+from stance.errors import DataError, UsageError
+from stance.labels import LabelledData, read_labels
+from stance.persist import check_writable, manifest_path, save_model
+from stance.pipeline import build_pipeline, pipeline_params
+from stance.similarity import duplicate_groups
+
+# progress(what, done, total): the CLI draws it, the library only reports.
+Progress = Callable[[str, int, int], None]
+# Sentences at least this similar stay in the same fold, so CV never tests on a near-copy
+# of a training sentence.
+DUPLICATE_THRESHOLD = 0.8
+
+
+def _no_progress(what: str, done: int, total: int) -> None:
+    pass
+
+
+@dataclass
+class CVResult:
+    """Scores of a stratified, duplicate-grouped k-fold cross-validation."""
+
+    n_splits: int
+    labels: list[str]
+    fold_accuracy: list[float]
+    fold_macro_f1: list[float]
+    per_class: dict[str, dict[str, float]]
+    oof_proba: np.ndarray = field(repr=False)  # out-of-fold probabilities, columns = labels
+
+    @property
+    def oof_pred(self) -> np.ndarray:
+        return np.asarray(self.labels)[self.oof_proba.argmax(axis=1)]
+
+    def summary(self) -> dict[str, Any]:
+        """JSON-friendly scores: means, spreads, folds and per-class figures."""
+        return {
+            "n_splits": self.n_splits,
+            "accuracy": round(float(np.mean(self.fold_accuracy)), 4),
+            "accuracy_std": round(float(np.std(self.fold_accuracy)), 4),
+            "macro_f1": round(float(np.mean(self.fold_macro_f1)), 4),
+            "macro_f1_std": round(float(np.std(self.fold_macro_f1)), 4),
+            "fold_macro_f1": [round(v, 4) for v in self.fold_macro_f1],
+            "per_class": self.per_class,
+        }
+
+
+@dataclass
+class TrainResult:
+    pipeline: Pipeline
+    params: dict[str, Any]
+    cv: CVResult | None
+    search: dict[str, Any] | None = None
+
+
+def check_trainable(labels: Sequence[str], *, n_splits: int) -> None:
+    """Refuse label sets that cross-validation or the classifier cannot use."""
+    values, counts = np.unique(np.asarray(labels), return_counts=True)
+    per_class = ", ".join(f"{v} {c}" for v, c in zip(values, counts, strict=True))
+    if len(values) < 2:
+        raise DataError(f"need at least two labels to train; found: {per_class or 'none'}")
+    if n_splits and counts.min() < n_splits:
+        raise DataError(
+            f"each label needs at least {n_splits} examples for {n_splits}-fold "
+            f"cross-validation; per label: {per_class}"
+        )
+
+
+def _fit(pipeline: Pipeline, texts: Sequence[str], labels: Sequence[str]) -> Pipeline:
+    try:
+        return pipeline.fit(list(texts), list(labels))
+    except ValueError as error:
+        if "empty vocabulary" in str(error):
+            raise DataError("every text is empty after tokenising: no words to learn from") from None
+        raise
+
+
+def cross_validate(
+    texts: Sequence[str],
+    labels: Sequence[str],
+    *,
+    params: dict[str, Any] | None = None,
+    n_splits: int = 5,
+    random_state: int = 0,
+    progress: Progress = _no_progress,
+) -> CVResult:
+    """Stratified k-fold CV; the vectoriser is fitted inside each fold and near-duplicate
+    sentences are kept in one fold (StratifiedGroupKFold)."""
+    if n_splits < 2:
+        raise UsageError(f"--cv must be at least 2 (got {n_splits})")
+    check_trainable(labels, n_splits=n_splits)
+    texts = np.asarray(texts, dtype=object)
+    y = np.asarray(labels, dtype=object)
+    classes = sorted(set(y))
+    groups = duplicate_groups(list(texts), threshold=DUPLICATE_THRESHOLD)
+    folds = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=random_state)
+    template = build_pipeline(**pipeline_params(params), random_state=random_state)
+    oof = np.zeros((len(y), len(classes)))
+    fold_accuracy: list[float] = []
+    fold_macro_f1: list[float] = []
+    for k, (train_idx, test_idx) in enumerate(folds.split(texts, y, groups)):
+        progress("cross-validating", k, n_splits)
+        model = _fit(clone(template), texts[train_idx], y[train_idx])
+        proba = model.predict_proba(list(texts[test_idx]))
+        columns = [classes.index(c) for c in model.classes_]
+        oof[np.ix_(test_idx, columns)] = proba
+        predicted = model.classes_[proba.argmax(axis=1)]
+        fold_accuracy.append(float(accuracy_score(y[test_idx], predicted)))
+        fold_macro_f1.append(
+            float(f1_score(y[test_idx], predicted, labels=classes, average="macro", zero_division=0))
+        )
+    progress("cross-validating", n_splits, n_splits)
+    predicted = np.asarray(classes)[oof.argmax(axis=1)]
+    precision, recall, f1, support = precision_recall_fscore_support(
+        y, predicted, labels=classes, zero_division=0
+    )
+    per_class = {
+        label: {
+            "precision": round(float(p), 4),
+            "recall": round(float(r), 4),
+            "f1": round(float(f), 4),
+            "support": int(s),
+        }
+        for label, p, r, f, s in zip(classes, precision, recall, f1, support, strict=True)
+    }
+    return CVResult(n_splits, classes, fold_accuracy, fold_macro_f1, per_class, oof)
+
+
+def train(
+    data: LabelledData,
+    *,
+    params: dict[str, Any] | None = None,
+    n_splits: int = 5,
+    random_state: int = 0,
+    progress: Progress = _no_progress,
+) -> TrainResult:
+    """Cross-validate (unless n_splits is 0), then fit the final pipeline on every row."""
+    texts = data.frame["text"].tolist()
+    labels = data.frame["label"].tolist()
+    merged = pipeline_params(params)
+    cv = None
+    if n_splits:
+        cv = cross_validate(
+            texts, labels, params=merged, n_splits=n_splits, random_state=random_state,
+            progress=progress,
+        )
+    else:
+        check_trainable(labels, n_splits=0)
+    progress("fitting the final model", 0, 1)
+    pipeline = _fit(build_pipeline(**merged, random_state=random_state), texts, labels)
+    progress("fitting the final model", 1, 1)
+    return TrainResult(pipeline=pipeline, params=merged, cv=cv)
+
+
+def train_from_files(
+    paths: Sequence[Any],
+    *,
+    output: Any,
+    params: dict[str, Any] | None = None,
+    n_splits: int = 5,
+    random_state: int = 0,
+    force: bool = False,
+    progress: Progress = _no_progress,
+) -> tuple[TrainResult, dict[str, Any]]:
+    """Read labelled CSVs, train, and save the model and its manifest to `output`.
+
+    The output is checked before training, so a refused overwrite costs no time.
+    """
+    check_writable(output, force=force)
+    check_writable(manifest_path(output), force=force)
+    data = read_labels(paths)
+    result = train(
+        data, params=params, n_splits=n_splits, random_state=random_state, progress=progress
+    )
+    manifest = {
+        "hyperparameters": {**_jsonable(result.params), "random_state": random_state},
+        "counts": data.counts(),
+        "rows": len(data.frame),
+        "data": {"sha256": data.sha256, "files": list(data.files)},
+        "cv": result.cv.summary() if result.cv else None,
+        "search": result.search,
+    }
+    card = save_model(result.pipeline, output, manifest=manifest, force=force)
+    return result, card
+
+
+def _jsonable(params: dict[str, Any]) -> dict[str, Any]:
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in params.items()}
