@@ -90,9 +90,13 @@ def train(
     from stance.training import train_from_files
 
     with _errors(), _progress() as progress:
-        result, card = train_from_files(
-            paths or [DEFAULT_LABELS], output=output, n_splits=cv, random_state=seed,
-            force=force, progress=progress,
+        _result, card = train_from_files(
+            paths or [DEFAULT_LABELS],
+            output=output,
+            n_splits=cv,
+            random_state=seed,
+            force=force,
+            progress=progress,
         )
     _print_training(card)
 
@@ -102,8 +106,12 @@ def _progress() -> Iterator[Any]:
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     display = Progress(
-        TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-        TimeElapsedColumn(), console=_console(), transient=True,
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=_console(),
+        transient=True,
     )
     tasks: dict[str, Any] = {}
 
@@ -127,7 +135,8 @@ def _print_training(card: dict[str, Any]) -> None:
     for label in card["labels"]:
         scores = (cv or {}).get("per_class", {}).get(label, {})
         table.add_row(
-            label, str(card["counts"].get(label, 0)),
+            label,
+            str(card["counts"].get(label, 0)),
             *(f"{scores[k]:.3f}" if k in scores else "-" for k in ("precision", "recall", "f1")),
         )
     console.print(table)
@@ -136,7 +145,9 @@ def _print_training(card: dict[str, Any]) -> None:
             f"{cv['n_splits']}-fold CV: accuracy {cv['accuracy']:.3f} ± {cv['accuracy_std']:.3f}, "
             f"macro-F1 {cv['macro_f1']:.3f} ± {cv['macro_f1_std']:.3f}"
         )
-    console.print(f"saved {card['model_file']} (sha256 {card['model_sha256'][:12]}) and its manifest")
+    console.print(
+        f"saved {card['model_file']} (sha256 {card['model_sha256'][:12]}) and its manifest"
+    )
 
 
 @app.command()
@@ -158,8 +169,13 @@ def tag(
     ] = "text",
     min_confidence: Annotated[
         float,
-        Opt("--min-confidence", "-c", min=0.0, max=1.0,
-            help="Below this top probability the label is 'uncertain'."),
+        Opt(
+            "--min-confidence",
+            "-c",
+            min=0.0,
+            max=1.0,
+            help="Below this top probability the label is 'uncertain'.",
+        ),
     ] = 0.0,
     batch_size: Annotated[int, Opt("--batch-size", "-b", min=1, help="Units per batch.")] = 2000,
     force: ForceOpt = False,
@@ -186,8 +202,13 @@ def tag(
         pipeline, _card = load_model(model, allow_version_mismatch=allow_version_mismatch)
         report = ReadReport()
         rows = tag_paths(
-            paths, pipeline, unit=unit, text_column=text_column, batch_size=batch_size,
-            min_confidence=min_confidence, report=report,
+            paths,
+            pipeline,
+            unit=unit,
+            text_column=text_column,
+            batch_size=batch_size,
+            min_confidence=min_confidence,
+            report=report,
         )
         columns = output_columns(pipeline.classes_)
         if fmt == "table":
@@ -207,8 +228,11 @@ def tag(
 
 
 _LABEL_STYLES = {
-    "pro-war": "bold red", "realist": "bold yellow", "anti-war": "bold blue",
-    "neutral": "dim", "uncertain": "italic",
+    "pro-war": "bold red",
+    "realist": "bold yellow",
+    "anti-war": "bold blue",
+    "neutral": "dim",
+    "uncertain": "italic",
 }
 
 
@@ -226,8 +250,11 @@ def _print_tag_table(rows: Iterator[dict[str, Any]]) -> int:
     for row in rows:
         style = _LABEL_STYLES.get(row["label"], "")
         table.add_row(
-            Path(row["doc"]).name, str(row["index"]), f"[{style}]{row['label']}[/]",
-            f"{row['confidence']:.2f}", escape(row["text"]),
+            Path(row["doc"]).name,
+            str(row["index"]),
+            f"[{style}]{row['label']}[/]",
+            f"{row['confidence']:.2f}",
+            escape(row["text"]),
         )
         count += 1
     if count:

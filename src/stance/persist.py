@@ -71,8 +71,12 @@ def atomic_open(path: Path, mode: str = "w", *, force: bool = False) -> Iterator
     """
     path = Path(path)
     check_writable(path, force=force)
-    handle = tempfile.NamedTemporaryFile(
-        mode, dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False,
+    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 (closed below, then replaced)
+        mode,
+        dir=path.parent,
+        prefix=f".{path.name}.",
+        suffix=".tmp",
+        delete=False,
         **({} if "b" in mode else {"encoding": "utf-8", "newline": ""}),
     )
     try:
@@ -113,9 +117,10 @@ def save_model(
         "labels": [str(c) for c in pipeline.classes_],
         **manifest,
     }
-    with atomic_open(card_path, "w", force=True) as card_file, atomic_open(
-        path, "wb", force=True
-    ) as model_file:
+    with (
+        atomic_open(card_path, "w", force=True) as card_file,
+        atomic_open(path, "wb", force=True) as model_file,
+    ):
         model_file.write(blob)
         json.dump(card, card_file, indent=2, ensure_ascii=False)
         card_file.write("\n")
@@ -160,7 +165,9 @@ def load_model(path: Path, *, allow_version_mismatch: bool = False) -> tuple[Any
     try:
         pipeline = joblib.load(path)
     except Exception as error:  # any unpickling failure means an unusable file
-        raise ModelError(f"{path}: cannot load the model ({type(error).__name__}: {error})") from None
+        raise ModelError(
+            f"{path}: cannot load the model ({type(error).__name__}: {error})"
+        ) from None
     classes = [str(c) for c in getattr(pipeline, "classes_", [])]
     if classes != list(card["labels"]):
         raise ModelError(

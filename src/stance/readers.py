@@ -104,7 +104,8 @@ def read_file(path: Path, *, text_column: str = "text") -> list[Document]:
 def _files_in(folder: Path) -> list[Path]:
     suffixes = TEXT_SUFFIXES + TABLE_SUFFIXES
     return sorted(
-        p for p in folder.rglob("*")
+        p
+        for p in folder.rglob("*")
         if p.is_file() and p.suffix.lower() in suffixes and not p.name.startswith(".")
     )
 

@@ -34,7 +34,9 @@ def near_duplicate_pairs(
     for start in range(0, vectors.shape[0], block):
         sims = (vectors[start : start + block] @ vectors.T).tocoo()
         keep = (sims.data >= threshold) & (sims.row + start < sims.col)
-        for i, j, score in zip(sims.row[keep] + start, sims.col[keep], sims.data[keep], strict=True):
+        for i, j, score in zip(
+            sims.row[keep] + start, sims.col[keep], sims.data[keep], strict=True
+        ):
             pairs.append((int(i), int(j), round(float(score), 3)))
     pairs.sort(key=lambda p: (-p[2], p[0], p[1]))
     return pairs

@@ -52,8 +52,13 @@ def _rows(
         confidence = float(row[top])
         label = labels[top] if confidence >= min_confidence else UNCERTAIN
         record: dict[str, Any] = {
-            "doc": doc, "index": index, "start": unit.start, "end": unit.end,
-            "text": unit.text, "label": label, "confidence": round(confidence, 4),
+            "doc": doc,
+            "index": index,
+            "start": unit.start,
+            "end": unit.end,
+            "text": unit.text,
+            "label": label,
+            "confidence": round(confidence, 4),
         }
         for name, p in zip(labels, row, strict=True):
             record[f"p_{name}"] = round(float(p), 4)
@@ -97,7 +102,6 @@ def predict_texts(model: Any, texts: list[str]) -> tuple[list[str], np.ndarray]:
         return [], np.zeros((0, len(model.classes_)))
     proba = model.predict_proba(texts)
     return [str(model.classes_[i]) for i in proba.argmax(axis=1)], proba
-
 
 
 def tag_paths(

@@ -83,7 +83,9 @@ def _fit(pipeline: Pipeline, texts: Sequence[str], labels: Sequence[str]) -> Pip
         return pipeline.fit(list(texts), list(labels))
     except ValueError as error:
         if "empty vocabulary" in str(error):
-            raise DataError("every text is empty after tokenising: no words to learn from") from None
+            raise DataError(
+                "every text is empty after tokenising: no words to learn from"
+            ) from None
         raise
 
 
@@ -119,7 +121,9 @@ def cross_validate(
         predicted = model.classes_[proba.argmax(axis=1)]
         fold_accuracy.append(float(accuracy_score(y[test_idx], predicted)))
         fold_macro_f1.append(
-            float(f1_score(y[test_idx], predicted, labels=classes, average="macro", zero_division=0))
+            float(
+                f1_score(y[test_idx], predicted, labels=classes, average="macro", zero_division=0)
+            )
         )
     progress("cross-validating", n_splits, n_splits)
     predicted = np.asarray(classes)[oof.argmax(axis=1)]
@@ -153,7 +157,11 @@ def train(
     cv = None
     if n_splits:
         cv = cross_validate(
-            texts, labels, params=merged, n_splits=n_splits, random_state=random_state,
+            texts,
+            labels,
+            params=merged,
+            n_splits=n_splits,
+            random_state=random_state,
             progress=progress,
         )
     else:
