@@ -81,3 +81,18 @@ def test_every_text_empty_after_tokenising(tmp_path: Path):
     path.write_text("text,label\n...,neutral\n!!!,realist\n", encoding="utf-8")
     with pytest.raises(DataError, match="empty after tokenising"):
         train(read_labels([path]), n_splits=0)
+
+
+def test_search_with_a_small_grid(tiny_rows):
+    from stance.training import search
+
+    texts, labels = zip(*tiny_rows, strict=True)
+    grid = {"C": [0.1, 10.0], "word_ngrams": [(1, 1)]}
+    found = search(texts, labels, grid=grid, n_splits=2, random_state=0)
+    # Two grid points plus the defaults, all on the same folds, best first.
+    assert len(found["results"]) == 3
+    scores = [r["macro_f1"] for r in found["results"]]
+    assert scores == sorted(scores, reverse=True)
+    assert found["best"] == found["results"][0]
+    assert found["default"]["params"]["C"] == pipeline_params()["C"]
+    assert {r["params"]["C"] for r in found["results"]} >= {0.1, 10.0}

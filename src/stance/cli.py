@@ -7,6 +7,7 @@ scikit-learn and pandas.
 from __future__ import annotations
 
 import contextlib
+import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -84,6 +85,10 @@ def train(
     ] = DEFAULT_MODEL,
     cv: Annotated[int, Opt("--cv", min=0, help="Cross-validation folds; 0 skips it.")] = 5,
     seed: Annotated[int, Opt("--seed", "-s", help="Random seed for folds and solver.")] = 0,
+    search: Annotated[
+        bool, Opt("--search", help="Cross-validated hyperparameter search; train the best.")
+    ] = False,
+    jobs: Annotated[int, Opt("--jobs", "-j", min=1, help="Worker processes for --search.")] = 2,
     force: ForceOpt = False,
 ) -> None:
     """Cross-validate and train a model on labelled sentences, then save it with its manifest."""
@@ -95,9 +100,13 @@ def train(
             output=output,
             n_splits=cv,
             random_state=seed,
+            search_grid=True if search else None,
+            n_jobs=jobs,
             force=force,
             progress=progress,
         )
+    if card.get("search"):
+        _print_search(card["search"])
     _print_training(card)
 
 
@@ -122,6 +131,33 @@ def _progress() -> Iterator[Any]:
 
     with display:
         yield report
+
+
+def _print_search(result: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    table = Table(title="hyperparameter search (CV macro-F1)", title_justify="left")
+    table.add_column("rank", justify="right")
+    table.add_column("macro-F1", justify="right")
+    table.add_column("params")
+    default = result["default"]
+    for rank, row in enumerate(result["results"][:10], start=1):
+        mark = " (default)" if row is default or row == default else ""
+        table.add_row(
+            str(rank),
+            f"{row['macro_f1']:.3f} ± {row['macro_f1_std']:.3f}",
+            _params_text(row["params"]) + mark,
+        )
+    console = _console(stderr=False)
+    console.print(table)
+    console.print(
+        f"best {result['best']['macro_f1']:.3f} vs default {default['macro_f1']:.3f} "
+        f"over {len(result['results'])} settings; the model is trained with the best"
+    )
+
+
+def _params_text(params: dict[str, Any]) -> str:
+    return ", ".join(f"{k}={v}" for k, v in params.items())
 
 
 def _print_training(card: dict[str, Any]) -> None:
@@ -260,6 +296,179 @@ def _print_tag_table(rows: Iterator[dict[str, Any]]) -> int:
     if count:
         _console(stderr=False).print(table)
     return count
+
+
+@app.command()
+def evaluate(
+    paths: Annotated[list[Path], Arg(help="Labelled CSV files or folders.", exists=True)],
+    model: ModelOpt = DEFAULT_MODEL,
+    as_json: Annotated[
+        bool, Opt("--json", help="Print one JSON object instead of tables.")
+    ] = False,
+    errors: Annotated[
+        int, Opt("--errors", "-e", min=0, help="How many worst misclassified sentences to show.")
+    ] = 10,
+    allow_version_mismatch: AllowMismatchOpt = False,
+) -> None:
+    """Score a saved model on labelled sentences: metrics, confusion, calibration, errors."""
+    from stance.evaluation import evaluate_files
+
+    with _errors():
+        report = evaluate_files(
+            paths, model_path=model, errors=errors, allow_version_mismatch=allow_version_mismatch
+        )
+    if as_json:
+        typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        _print_evaluation(report)
+
+
+def _print_evaluation(report: dict[str, Any]) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    console = _console(stderr=False)
+    console.print(
+        f"{report['n']} sentences: accuracy {report['accuracy']:.3f}, "
+        f"macro-F1 {report['macro_f1']:.3f}, expected calibration error {report['ece']:.3f}"
+    )
+    scores = Table(title="per label", title_justify="left")
+    for column in ("label", "precision", "recall", "F1", "support"):
+        scores.add_column(column, justify="left" if column == "label" else "right")
+    for label, row in report["per_class"].items():
+        scores.add_row(
+            label,
+            f"{row['precision']:.3f}",
+            f"{row['recall']:.3f}",
+            f"{row['f1']:.3f}",
+            str(row["support"]),
+        )
+    console.print(scores)
+    confusion = Table(title="confusion (rows: gold, columns: predicted)", title_justify="left")
+    confusion.add_column("")
+    for label in report["labels"]:
+        confusion.add_column(label, justify="right")
+    for label, row in zip(report["labels"], report["confusion"], strict=True):
+        confusion.add_row(label, *(str(v) for v in row))
+    console.print(confusion)
+    calibration = Table(title="reliability (top probability)", title_justify="left")
+    for column in ("bin", "count", "confidence", "accuracy"):
+        calibration.add_column(column, justify="right")
+    for row in report["reliability"]:
+        if row["count"]:
+            calibration.add_row(
+                f"{row['lower']:.1f}-{row['upper']:.1f}",
+                str(row["count"]),
+                f"{row['confidence']:.3f}",
+                f"{row['accuracy']:.3f}",
+            )
+    console.print(calibration)
+    if report.get("errors"):
+        worst = Table(title="most confident errors", title_justify="left")
+        for column in ("gold", "predicted", "conf", "text"):
+            worst.add_column(column, justify="right" if column == "conf" else "left")
+        for row in report["errors"]:
+            worst.add_row(
+                row["label"], row["predicted"], f"{row['confidence']:.2f}", escape(row["text"])
+            )
+        console.print(worst)
+
+
+@app.command()
+def explain(
+    text: Annotated[str, Arg(help="The sentence to explain.")],
+    model: ModelOpt = DEFAULT_MODEL,
+    top: Annotated[int, Opt("--top", "-k", min=1, help="How many n-grams each way.")] = 10,
+    as_json: Annotated[bool, Opt("--json", help="Print JSON instead of tables.")] = False,
+    allow_version_mismatch: AllowMismatchOpt = False,
+) -> None:
+    """Why the model labels TEXT as it does: n-grams for and against the predicted label."""
+    from stance.evaluation import explain as explain_text
+    from stance.persist import load_model
+
+    with _errors():
+        pipeline, _card = load_model(model, allow_version_mismatch=allow_version_mismatch)
+        result = explain_text(pipeline, text, top=top)
+    if as_json:
+        typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    from rich.table import Table
+
+    console = _console(stderr=False)
+    probabilities = ", ".join(f"{k} {v:.2f}" for k, v in result["probabilities"].items())
+    console.print(f"[bold]{result['label']}[/] ({probabilities})")
+    table = Table(title="n-gram contributions (coefficient x tf-idf)", title_justify="left")
+    table.add_column(f"towards {result['label']}")
+    table.add_column("", justify="right")
+    table.add_column(f"away from {result['label']}")
+    table.add_column("", justify="right")
+    towards, away = result["towards"], result["away"]
+    for i in range(max(len(towards), len(away))):
+        left = towards[i] if i < len(towards) else ("", None)
+        right = away[i] if i < len(away) else ("", None)
+        table.add_row(
+            left[0],
+            "" if left[1] is None else f"{left[1]:+.3f}",
+            right[0],
+            "" if right[1] is None else f"{right[1]:+.3f}",
+        )
+    console.print(table)
+
+
+@app.command()
+def info(
+    model: ModelOpt = DEFAULT_MODEL,
+    top: Annotated[int, Opt("--top", "-k", min=1, help="Strongest n-grams per label.")] = 10,
+    as_json: Annotated[bool, Opt("--json", help="Print JSON instead of tables.")] = False,
+    allow_version_mismatch: AllowMismatchOpt = False,
+) -> None:
+    """The model card: manifest, scores, and the strongest n-grams per label."""
+    from stance.evaluation import top_features
+    from stance.persist import load_model
+
+    with _errors():
+        pipeline, card = load_model(model, allow_version_mismatch=allow_version_mismatch)
+        features = top_features(pipeline, top=top)
+    if as_json:
+        typer.echo(json.dumps({"manifest": card, "top_features": features}, indent=2))
+        return
+    from rich.table import Table
+
+    console = _console(stderr=False)
+    cv = card.get("cv") or {}
+    lines = [
+        f"model      {model} ({card['model_bytes']:,} bytes, sha256 {card['model_sha256'][:16]})",
+        f"created    {card['created']}",
+        f"trained on {card['rows']} sentences: "
+        + ", ".join(f"{k} {v}" for k, v in card["counts"].items()),
+        f"data       sha256 {card['data']['sha256'][:16]} from {len(card['data']['files'])} files",
+        f"params     {_params_text(card['hyperparameters'])}",
+        "versions   " + ", ".join(f"{k} {v}" for k, v in card["versions"].items()),
+    ]
+    if cv:
+        lines.append(
+            f"CV         {cv['n_splits']}-fold macro-F1 {cv['macro_f1']:.3f} ± "
+            f"{cv['macro_f1_std']:.3f}, accuracy {cv['accuracy']:.3f}"
+        )
+    if card.get("search"):
+        found = card["search"]
+        lines.append(
+            f"search     best {found['best']['macro_f1']:.3f} vs default "
+            f"{found['default']['macro_f1']:.3f} over {len(found['results'])} settings"
+        )
+    for line in lines:
+        console.print(line, markup=False)
+    table = Table(title=f"strongest {top} n-grams per label", title_justify="left")
+    for label in features:
+        table.add_column(label)
+    for i in range(top):
+        table.add_row(
+            *(
+                f"{rows[i][0]} {rows[i][1]:.2f}" if i < len(rows) else ""
+                for rows in features.values()
+            )
+        )
+    console.print(table)
 
 
 def main() -> None:

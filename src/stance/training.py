@@ -179,19 +179,38 @@ def train_from_files(
     params: dict[str, Any] | None = None,
     n_splits: int = 5,
     random_state: int = 0,
+    search_grid: dict[str, list[Any]] | bool | None = None,
+    n_jobs: int = 1,
     force: bool = False,
     progress: Progress = _no_progress,
 ) -> tuple[TrainResult, dict[str, Any]]:
     """Read labelled CSVs, train, and save the model and its manifest to `output`.
 
-    The output is checked before training, so a refused overwrite costs no time.
+    With `search_grid` (True for SEARCH_GRID, or a grid of its own) the hyperparameters are
+    searched first and the model is trained with the best. The output is checked before
+    training, so a refused overwrite costs no time.
     """
     check_writable(output, force=force)
     check_writable(manifest_path(output), force=force)
     data = read_labels(paths)
+    found = None
+    if search_grid:
+        if n_splits < 2:
+            raise UsageError("--search needs cross-validation: --cv of at least 2")
+        found = search(
+            data.frame["text"].tolist(),
+            data.frame["label"].tolist(),
+            grid=None if search_grid is True else search_grid,
+            n_splits=n_splits,
+            random_state=random_state,
+            n_jobs=n_jobs,
+            progress=progress,
+        )
+        params = {**(params or {}), **_from_json(found["best"]["params"])}
     result = train(
         data, params=params, n_splits=n_splits, random_state=random_state, progress=progress
     )
+    result.search = found
     manifest = {
         "hyperparameters": {**_jsonable(result.params), "random_state": random_state},
         "counts": data.counts(),
@@ -206,3 +225,76 @@ def train_from_files(
 
 def _jsonable(params: dict[str, Any]) -> dict[str, Any]:
     return {k: list(v) if isinstance(v, tuple) else v for k, v in params.items()}
+
+
+def _from_json(params: dict[str, Any]) -> dict[str, Any]:
+    return {k: tuple(v) if isinstance(v, list) else v for k, v in params.items()}
+
+
+# The grid `stance train --search` explores; each point is cross-validated honestly (the
+# vectoriser fitted inside every fold, near-duplicates kept in one fold).
+SEARCH_GRID: dict[str, list[Any]] = {
+    "C": [3.0, 10.0, 30.0],
+    "class_weight": [None, "balanced"],
+    "word_ngrams": [(1, 2), (1, 3)],
+    "char_ngrams": [None, (2, 5)],
+    "sublinear_tf": [True, False],
+    "min_df": [1, 2],
+}
+
+
+def grid_points(grid: dict[str, list[Any]]) -> list[dict[str, Any]]:
+    """Every combination of the grid's values, in a stable order."""
+    from sklearn.model_selection import ParameterGrid
+
+    return [dict(sorted(point.items())) for point in ParameterGrid(grid)]
+
+
+def search(
+    texts: Sequence[str],
+    labels: Sequence[str],
+    *,
+    grid: dict[str, list[Any]] | None = None,
+    n_splits: int = 5,
+    random_state: int = 0,
+    n_jobs: int = 1,
+    progress: Progress = _no_progress,
+) -> dict[str, Any]:
+    """Cross-validate the defaults and every grid point with the same folds.
+
+    Returns {"default": {...}, "best": {...}, "results": [...]} where each entry holds the
+    params, mean macro-F1 and its spread over folds; results are sorted best first.
+    """
+    points = grid_points(grid or SEARCH_GRID)
+    default = pipeline_params()
+    if default not in [pipeline_params(p) for p in points]:
+        points.append(default)
+    from joblib import Parallel, delayed
+
+    def score(point: dict[str, Any]) -> dict[str, Any]:
+        summary = cross_validate(
+            texts, labels, params=point, n_splits=n_splits, random_state=random_state
+        ).summary()
+        return {
+            "params": _jsonable(pipeline_params(point)),
+            "macro_f1": summary["macro_f1"],
+            "macro_f1_std": summary["macro_f1_std"],
+            "accuracy": summary["accuracy"],
+        }
+
+    results = []
+    progress("searching hyperparameters", 0, len(points))
+    # Results arrive in order; each worker process scores whole grid points.
+    parallel = Parallel(n_jobs=n_jobs, return_as="generator")
+    for k, result in enumerate(parallel(delayed(score)(p) for p in points), start=1):
+        results.append(result)
+        progress("searching hyperparameters", k, len(points))
+    results.sort(key=lambda r: -r["macro_f1"])
+    default_json = _jsonable(default)
+    return {
+        "n_splits": n_splits,
+        "random_state": random_state,
+        "default": next(r for r in results if r["params"] == default_json),
+        "best": results[0],
+        "results": results,
+    }
