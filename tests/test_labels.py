@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from stance.errors import DataError
+from stance.errors import DataError, UsageError
 from stance.labels import LABELS, find_conflicts, parse_labels_csv, read_labels
 
 
@@ -62,7 +62,7 @@ def test_read_labels_counts_and_digest(tiny_labels: Path):
 
 
 def test_missing_path_and_folder_without_csv(tmp_path: Path):
-    with pytest.raises(DataError, match="no such file"):
+    with pytest.raises(UsageError, match="no such file"):
         read_labels([tmp_path / "nope"])
     with pytest.raises(DataError, match=r"no \.csv files"):
         read_labels([tmp_path])

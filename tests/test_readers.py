@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from stance.errors import DataError
+from stance.errors import DataError, UsageError
 from stance.readers import ReadReport, iter_documents
 
 
@@ -61,7 +61,7 @@ def test_named_bad_files_are_errors(tmp_path: Path, name, content, message):
 
 
 def test_missing_path(tmp_path: Path):
-    with pytest.raises(DataError, match="no such file"):
+    with pytest.raises(UsageError, match="no such file"):
         ids_and_texts([tmp_path / "missing.txt"])
 
 

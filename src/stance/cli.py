@@ -43,7 +43,7 @@ ForceOpt = Annotated[bool, Opt("--force", "-F", help="Overwrite existing output 
 def _console(stderr: bool = True) -> Any:
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False)
+    return Console(stderr=stderr, highlight=False, soft_wrap=True)
 
 
 def _fail(message: str, code: int) -> typer.Exit:
@@ -469,6 +469,196 @@ def info(
             )
         )
     console.print(table)
+
+
+_KEYS = (
+    "keys: 1 pro-war, 2 realist, 3 anti-war, 4 neutral, "
+    "Enter accept suggestion, s skip, u undo, q quit"
+)
+
+
+@app.command()
+def label(
+    paths: Annotated[list[str], Arg(help="Articles to label: files, folders or - for stdin.")],
+    output: Annotated[
+        Path, Opt("--output", "-o", dir_okay=False, help="CSV to append answers to (resumes).")
+    ],
+    model: Annotated[
+        Path | None, Opt("--model", "-m", help="Model for suggestions and uncertainty order.")
+    ] = None,
+    order: Annotated[
+        str | None,
+        Opt("--order", help="uncertain (default with a model), sequential or random."),
+    ] = None,
+    retrain_every: Annotated[
+        int, Opt("--retrain-every", "-r", min=1, help="Retrain after this many answers.")
+    ] = 20,
+    labels_dir: Annotated[
+        Path, Opt("--labels", "-l", help="Labelled data whose sentences are not asked again.")
+    ] = DEFAULT_LABELS,
+    seed: Annotated[int, Opt("--seed", "-s", help="Seed for --order random and retraining.")] = 0,
+    allow_version_mismatch: AllowMismatchOpt = False,
+) -> None:
+    """Label sentences one at a time; answers are saved as you go, read line by line from stdin."""
+    from rich.markup import escape
+
+    from stance.labelling import start_session
+    from stance.labels import LABELS
+
+    console = _console(stderr=False)
+    with _errors():
+        pipeline, params = None, None
+        if model is not None:
+            from stance.persist import load_model
+            from stance.pipeline import params_from_json
+
+            pipeline, card = load_model(model, allow_version_mismatch=allow_version_mismatch)
+            params = params_from_json(card.get("hyperparameters", {}))
+        session = start_session(
+            paths,
+            output=output,
+            labels_dir=labels_dir,
+            model=pipeline,
+            params=params,
+            order=order,
+            retrain_every=retrain_every,
+            random_state=seed,
+        )
+        console.print(_KEYS, markup=False)
+        while session.current is not None:
+            item = session.current
+            counts = ", ".join(f"{k} {v}" for k, v in session.counts().items())
+            console.print(
+                f"\n[bold]{len(session.answers)} labelled, {len(session.queue)} to go[/] "
+                f"({counts}) [dim]{escape(item.source)}[/]"
+            )
+            if item.before:
+                console.print(f"[dim]  {escape(item.before)}[/]")
+            console.print(f"> [bold]{escape(item.text)}[/]")
+            if item.after:
+                console.print(f"[dim]  {escape(item.after)}[/]")
+            suggestion = session.suggestion()
+            if suggestion:
+                shown = ", ".join(f"{k} {v:.2f}" for k, v in suggestion[1].items())
+                console.print(f"suggestion: [bold]{suggestion[0]}[/] ({shown})")
+            key = sys.stdin.readline()
+            if not key:  # end of input: everything answered is already saved
+                break
+            key = key.strip().lower()
+            if key in {"1", "2", "3", "4"}:
+                session.answer(LABELS[int(key) - 1])
+            elif key == "" and suggestion:
+                session.answer(suggestion[0])
+            elif key == "s":
+                session.skip()
+            elif key == "u":
+                if not session.undo():
+                    console.print("nothing to undo")
+            elif key == "q":
+                break
+            else:
+                console.print(_KEYS, markup=False)
+    console.print(
+        f"saved {len(session.answers)} answers to {output}"
+        + (f"; skipped {session.skipped}" if session.skipped else "")
+        + (f"; retrained {session.retrained} times" if session.retrained else "")
+        + ("" if session.queue else "; nothing left to label"),
+        markup=False,
+    )
+
+
+data_app = typer.Typer(help="Inspect labelled data.", no_args_is_help=True)
+app.add_typer(data_app, name="data")
+
+
+@data_app.command("check")
+def data_check(
+    paths: Annotated[
+        list[Path] | None,
+        Arg(help="Labelled CSV files or folders (default: data/labels).", exists=True),
+    ] = None,
+    near: Annotated[
+        float, Opt("--near", min=0.0, max=1.0, help="Similarity that counts as near-duplicate.")
+    ] = 0.8,
+    min_confidence: Annotated[
+        float,
+        Opt(
+            "--min-confidence",
+            "-c",
+            min=0.0,
+            max=1.0,
+            help="Out-of-fold confidence that flags a likely label error.",
+        ),
+    ] = 0.7,
+    no_model: Annotated[
+        bool, Opt("--no-model", help="Skip the cross-validated search for label errors.")
+    ] = False,
+    show: Annotated[int, Opt("--show", "-n", min=0, help="Rows to show per warning.")] = 10,
+    as_json: Annotated[bool, Opt("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Errors (exit 1) and warnings in labelled data: duplicates, balance, lengths, label errors."""
+    from stance.checks import check_data
+
+    with _errors():
+        report = check_data(
+            paths or [DEFAULT_LABELS],
+            near_threshold=near,
+            min_confidence=min_confidence,
+            find_label_issues=not no_model,
+        )
+    if as_json:
+        typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        _print_check(report, show=show)
+    if report.errors:
+        raise typer.Exit(1)
+
+
+def _print_check(report: Any, *, show: int) -> None:
+    from rich.markup import escape
+
+    console = _console(stderr=False)
+    counts = ", ".join(f"{k} {v}" for k, v in report.counts.items())
+    console.print(
+        f"{report.rows} sentences ({counts}): {len(report.errors)} errors, "
+        f"{report.warnings} warnings",
+        markup=False,
+    )
+    for error in report.errors:
+        console.print(f"[red]error[/] {escape(error)}")
+    if report.imbalance:
+        console.print(f"[yellow]warning[/] {escape(report.imbalance)}")
+    sections = [
+        (
+            "duplicates",
+            report.duplicates,
+            lambda d: (
+                f"{d['kind']} {d['similarity']:.2f} {d['first']} ~ {d['second']} "
+                f"({'/'.join(d['labels'])}): {d['text'][:90]}"
+            ),
+        ),
+        ("very short", report.short, lambda d: f"{d['where']}: {d['text']}"),
+        (
+            "very long",
+            report.long,
+            lambda d: f"{d['where']} ({d['words']} words): {d['text'][:90]}",
+        ),
+        (
+            "likely label errors",
+            report.label_issues,
+            lambda d: (
+                f"{d['where']} labelled {d['label']}, model says {d['predicted']} "
+                f"{d['confidence']:.2f}: {d['text'][:90]}"
+            ),
+        ),
+    ]
+    for title, rows, describe in sections:
+        if rows:
+            console.print(f"[yellow]warning[/] {len(rows)} {title}:")
+            for row in rows[:show]:
+                console.print(f"  {escape(describe(row))}")
+            if len(rows) > show:
+                console.print(f"  ... and {len(rows) - show} more (--show, --json)")
 
 
 def main() -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from stance.errors import DataError
+from stance.errors import DataError, UsageError
 
 LABELS: tuple[str, ...] = ("pro-war", "realist", "anti-war", "neutral")
 REQUIRED_COLUMNS: tuple[str, ...] = ("text", "label")
@@ -50,7 +50,7 @@ def find_csv_files(paths: Sequence[Path]) -> list[Path]:
     for path in paths:
         path = Path(path)
         if not path.exists():
-            raise DataError(f"{path}: no such file or folder")
+            raise UsageError(f"{path}: no such file or folder")
         if path.is_dir():
             files = sorted(p for p in path.rglob("*.csv") if p.is_file())
             if not files:
@@ -90,6 +90,9 @@ def parse_labels_csv(raw: bytes, *, name: str) -> pd.DataFrame:
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = [h.strip() for h in next(reader)]
+        repeated = sorted({h for h in header if header.count(h) > 1})
+        if repeated:
+            raise DataError(f"{name}: column(s) named more than once: {', '.join(repeated)}")
         missing = [c for c in REQUIRED_COLUMNS if c not in header]
         if missing:
             raise DataError(
@@ -142,26 +145,51 @@ def find_conflicts(frame: pd.DataFrame) -> list[tuple[str, list[str]]]:
     return [(text, labels) for text, labels in labels_per_text.items() if len(labels) > 1]
 
 
-def read_labels(paths: Iterable[Path]) -> LabelledData:
-    """Read and validate every labelled CSV under `paths` into one frame."""
-    files = find_csv_files(list(paths))
+def validate_labels(paths: Iterable[Path]) -> tuple[LabelledData, list[str]]:
+    """Read every labelled CSV under `paths`, collecting problems instead of stopping.
+
+    Returns the rows of every usable file and a list of errors: one per unusable file, one
+    per sentence that carries more than one label. `read_labels` and `stance data check`
+    share these checks.
+    """
     frames: list[pd.DataFrame] = []
     entries: list[dict] = []
-    for file in files:
+    errors: list[str] = []
+    for file in find_csv_files(list(paths)):
         try:
             raw = file.read_bytes()
         except OSError as error:
-            raise DataError(f"{file}: cannot read ({error.strerror})") from None
-        frame = parse_labels_csv(raw, name=str(file))
+            errors.append(f"{file}: cannot read ({error.strerror})")
+            continue
+        try:
+            frame = parse_labels_csv(raw, name=str(file))
+        except DataError as error:
+            errors.append(str(error))
+            continue
         frame["file"] = str(file)
         frames.append(frame[["text", "label", "source", "file", "row"]])
         entries.append(
             {"path": str(file), "sha256": hashlib.sha256(raw).hexdigest(), "rows": len(frame)}
         )
-    frame = pd.concat(frames, ignore_index=True)
-    conflicts = find_conflicts(frame)
-    if conflicts:
+    columns = ["text", "label", "source", "file", "row"]
+    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+    for text, labels in find_conflicts(frame):
+        errors.append(f"conflicting labels for {text[:80]!r}: {' vs '.join(labels)}")
+    return LabelledData(frame=frame, files=tuple(entries)), errors
+
+
+def read_labels(paths: Iterable[Path]) -> LabelledData:
+    """Read and validate every labelled CSV under `paths` into one frame.
+
+    Raises DataError naming the first problem (and how many more there are).
+    """
+    data, errors = validate_labels(paths)
+    if not errors:
+        return data
+    conflicts = find_conflicts(data.frame)
+    if len(conflicts) == len(errors):
         shown = "; ".join(f"{text[:60]!r}: {' vs '.join(labels)}" for text, labels in conflicts[:3])
         more = f" and {len(conflicts) - 3} more" if len(conflicts) > 3 else ""
         raise DataError(f"{len(conflicts)} sentence(s) with conflicting labels: {shown}{more}")
-    return LabelledData(frame=frame, files=tuple(entries))
+    more = f" ({len(errors) - 1} more problems: run `stance data check`)" if len(errors) > 1 else ""
+    raise DataError(errors[0] + more)

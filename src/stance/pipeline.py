@@ -68,3 +68,12 @@ def pipeline_params(params: dict[str, Any] | None = None) -> dict[str, Any]:
             raise ValueError(f"unknown hyperparameter {name!r}")
         merged[name] = value
     return merged
+
+
+def params_from_json(values: dict[str, Any]) -> dict[str, Any]:
+    """Hyperparameters as stored in a manifest (lists for tuples, extra keys) -> build args."""
+    return {
+        name: tuple(value) if isinstance(value, list) else value
+        for name, value in values.items()
+        if name in DEFAULT_PARAMS
+    }

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from stance.errors import DataError
+from stance.errors import DataError, UsageError
 from stance.labels import decode_utf8
 
 TEXT_SUFFIXES = (".txt", ".md")
@@ -135,7 +135,7 @@ def iter_documents(
             continue
         path = Path(raw_path)
         if not path.exists():
-            raise DataError(f"{path}: no such file or folder")
+            raise UsageError(f"{path}: no such file or folder")
         if path.is_dir():
             for file in _files_in(path):
                 try:

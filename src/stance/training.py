@@ -15,7 +15,7 @@ from sklearn.pipeline import Pipeline
 from stance.errors import DataError, UsageError
 from stance.labels import LabelledData, read_labels
 from stance.persist import check_writable, manifest_path, save_model
-from stance.pipeline import build_pipeline, pipeline_params
+from stance.pipeline import build_pipeline, params_from_json, pipeline_params
 from stance.similarity import duplicate_groups
 
 # progress(what, done, total): the CLI draws it, the library only reports.
@@ -206,7 +206,7 @@ def train_from_files(
             n_jobs=n_jobs,
             progress=progress,
         )
-        params = {**(params or {}), **_from_json(found["best"]["params"])}
+        params = {**(params or {}), **params_from_json(found["best"]["params"])}
     result = train(
         data, params=params, n_splits=n_splits, random_state=random_state, progress=progress
     )
@@ -225,10 +225,6 @@ def train_from_files(
 
 def _jsonable(params: dict[str, Any]) -> dict[str, Any]:
     return {k: list(v) if isinstance(v, tuple) else v for k, v in params.items()}
-
-
-def _from_json(params: dict[str, Any]) -> dict[str, Any]:
-    return {k: tuple(v) if isinstance(v, list) else v for k, v in params.items()}
 
 
 # The grid `stance train --search` explores; each point is cross-validated honestly (the

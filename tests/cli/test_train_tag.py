@@ -130,7 +130,7 @@ def test_tag_errors(tiny_model_path, tmp_path):
     result = invoke("tag", article, "-m", tiny_model_path, "-f", "table", "-o", tmp_path / "t")
     assert result.exit_code == 2
     result = invoke("tag", tmp_path / "missing.txt", "-m", tiny_model_path)
-    assert result.exit_code == 1 and "no such file" in result.output
+    assert result.exit_code == 2 and "no such file" in result.output
 
 
 def test_tag_empty_input_warns_and_succeeds(tiny_model_path, tmp_path):
