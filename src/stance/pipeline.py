@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sklearn.calibration import CalibratedClassifierCV
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
@@ -11,13 +12,15 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 # Words of one character count too ("Z", "I"), apostrophes and hyphens stay inside a word.
 TOKEN_PATTERN = r"(?u)\b\w[\w'\u2019-]*\b"
 
+# Chosen by `stance train --search` (see BENCHMARKS.md): character n-grams added most.
 DEFAULT_PARAMS: dict[str, Any] = {
-    "C": 10.0,
-    "class_weight": "balanced",
+    "C": 30.0,
+    "class_weight": None,
     "word_ngrams": (1, 2),
-    "char_ngrams": None,
+    "char_ngrams": (2, 5),
     "sublinear_tf": True,
     "min_df": 1,
+    "calibration": None,
 }
 
 
@@ -29,13 +32,16 @@ def build_pipeline(
     char_ngrams: tuple[int, int] | None = DEFAULT_PARAMS["char_ngrams"],
     sublinear_tf: bool = DEFAULT_PARAMS["sublinear_tf"],
     min_df: int = DEFAULT_PARAMS["min_df"],
+    calibration: str | None = DEFAULT_PARAMS["calibration"],
     max_iter: int = 2000,
     random_state: int = 0,
 ) -> Pipeline:
     """A Pipeline whose predict/predict_proba take raw strings.
 
     Steps are named "features" and "classifier"; with `char_ngrams` the features are a
-    FeatureUnion of word and character n-grams (named "word" and "char").
+    FeatureUnion of word and character n-grams (named "word" and "char"). With
+    `calibration` ("sigmoid" or "isotonic") the classifier is a CalibratedClassifierCV
+    around the logistic regression.
     """
     words = TfidfVectorizer(
         ngram_range=tuple(word_ngrams),
@@ -54,9 +60,11 @@ def build_pipeline(
             strip_accents="unicode",
         )
         features = FeatureUnion([("word", words), ("char", chars)])
-    classifier = LogisticRegression(
+    classifier: Any = LogisticRegression(
         C=C, class_weight=class_weight, max_iter=max_iter, random_state=random_state
     )
+    if calibration:
+        classifier = CalibratedClassifierCV(classifier, method=calibration, cv=3)
     return Pipeline([("features", features), ("classifier", classifier)])
 
 
