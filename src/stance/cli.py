@@ -197,7 +197,11 @@ def tag(
     ] = None,
     fmt: Annotated[
         str | None,
-        Opt("--format", "-f", help="table, csv or jsonl (default: table on a terminal, else csv)."),
+        Opt(
+            "--format",
+            "-f",
+            help="table, csv, jsonl or parquet (default: table on a terminal, else csv).",
+        ),
     ] = None,
     unit: Annotated[str, Opt("--unit", "-u", help="sentence, line or document.")] = "sentence",
     text_column: Annotated[
@@ -214,30 +218,48 @@ def tag(
         ),
     ] = 0.0,
     batch_size: Annotated[int, Opt("--batch-size", "-b", min=1, help="Units per batch.")] = 2000,
+    jobs: Annotated[
+        int | None, Opt("--jobs", "-j", min=1, help="Worker processes (default: all cores).")
+    ] = None,
+    summary: Annotated[
+        Path | None,
+        Opt(
+            "--summary",
+            "-S",
+            dir_okay=False,
+            help="Also write a per-document summary (CSV, or JSONL if named .jsonl).",
+        ),
+    ] = None,
+    quiet: Annotated[bool, Opt("--quiet", "-q", help="No progress bar.")] = False,
     force: ForceOpt = False,
     allow_version_mismatch: AllowMismatchOpt = False,
 ) -> None:
-    """Tag articles sentence by sentence (or by line, or whole documents)."""
-    from stance.errors import UsageError
-    from stance.persist import load_model
-    from stance.readers import ReadReport
-    from stance.tagging import output_columns, tag_paths
-    from stance.writers import FORMATS, open_output, write_rows
+    """Tag articles sentence by sentence (or by line, or whole documents), streaming."""
+    import os
 
+    from stance.errors import UsageError
+    from stance.persist import check_writable, load_model
+    from stance.readers import ReadReport, input_bytes
+    from stance.tagging import tag_paths
+    from stance.writers import FORMATS
+
+    report = ReadReport()
     with _errors():
         if fmt is None:
             fmt = "table" if output is None and sys.stdout.isatty() else "csv"
         if fmt not in FORMATS:
             raise UsageError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
         if fmt == "table" and output is not None:
-            raise UsageError("--format table prints to the terminal; use csv or jsonl with -o")
-        if output is not None:
-            from stance.persist import check_writable
+            raise UsageError("--format table prints to the terminal; use csv, jsonl or parquet")
+        if fmt == "parquet":
+            from stance.writers import require_pyarrow
 
-            check_writable(output, force=force)
+            require_pyarrow()
+        for path in (output, summary):
+            if path is not None:
+                check_writable(path, force=force)
         pipeline, _card = load_model(model, allow_version_mismatch=allow_version_mismatch)
-        report = ReadReport()
-        rows = tag_paths(
+        batches = tag_paths(
             paths,
             pipeline,
             unit=unit,
@@ -245,13 +267,22 @@ def tag(
             batch_size=batch_size,
             min_confidence=min_confidence,
             report=report,
+            fmt=fmt,
+            jobs=jobs or os.cpu_count() or 1,
+            model_path=model,
         )
-        columns = output_columns(pipeline.classes_)
-        if fmt == "table":
-            count = _print_tag_table(rows)
-        else:
-            with open_output(output, force=force) as stream:
-                count = write_rows(rows, stream, columns=columns, fmt=fmt)
+        labels = [str(c) for c in pipeline.classes_]
+        show = not quiet and sys.stderr.isatty()
+        with (
+            _tag_progress(show, input_bytes(paths)) as progress,
+            _summary_sink(summary, labels, force) as summarise,
+        ):
+            if fmt == "table":
+                count = _print_tag_table(batches, summarise, progress, report)
+            else:
+                count = _write_batches(
+                    batches, fmt, output, force, labels, summarise, progress, report
+                )
     for file, reason in report.skipped:
         _warn(f"skipped {reason}" if reason.startswith(file) else f"skipped {file}: {reason}")
     if count == 0:
@@ -263,6 +294,99 @@ def tag(
     )
 
 
+def _write_batches(
+    batches: Any,
+    fmt: str,
+    output: Path | None,
+    force: bool,
+    labels: list[str],
+    summarise: Any,
+    progress: Any,
+    report: Any,
+) -> int:
+    from stance.tagging import output_columns
+    from stance.writers import ParquetSink, header_line, open_output
+
+    columns = output_columns(labels)
+    count = 0
+    with open_output(output, force=force, binary=fmt == "parquet") as stream:
+        sink = ParquetSink(stream, columns) if fmt == "parquet" else None
+        if fmt == "csv":
+            stream.write(header_line(columns))
+        for tagged in batches:
+            if sink is not None:
+                sink.write(tagged.rows)
+            else:
+                stream.write(tagged.encoded)
+            count += len(tagged.labels)
+            summarise(tagged)
+            progress(report.bytes_read, count)
+        if sink is not None:
+            sink.close()
+    return count
+
+
+@contextlib.contextmanager
+def _summary_sink(path: Path | None, labels: list[str], force: bool) -> Iterator[Any]:
+    """A function that takes tagged batches and writes per-document summary rows."""
+    if path is None:
+        yield lambda tagged: None
+        return
+    from stance.tagging import Summary
+    from stance.writers import header_line, open_output
+
+    jsonl = path.suffix.lower() == ".jsonl"
+    with open_output(path, force=force) as stream:
+
+        def emit(row: dict[str, Any]) -> None:
+            if jsonl:
+                stream.write(json.dumps(row, ensure_ascii=False) + "\n")
+            else:
+                stream.write(header_line([str(v) for v in row.values()]))
+
+        summary = Summary(labels, emit)
+        if not jsonl:
+            stream.write(header_line(summary.columns()))
+        yield summary.add
+        summary.flush()
+
+
+@contextlib.contextmanager
+def _tag_progress(show: bool, total: int | None) -> Iterator[Any]:
+    """progress(bytes_read, units) draws a bar on stderr (documents, rate, ETA)."""
+    if not show:
+        yield lambda done, units: None
+        return
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    display = Progress(
+        TextColumn("tagging"),
+        BarColumn(),
+        DownloadColumn(),
+        TextColumn("{task.fields[units]:,} units, {task.fields[rate]:,.0f}/s"),
+        TimeRemainingColumn(),
+        console=_console(),
+        transient=True,
+    )
+    task = display.add_task("tag", total=total, units=0, rate=0.0)
+    import time
+
+    started = time.perf_counter()
+
+    def report(done: int, units: int) -> None:
+        elapsed = max(time.perf_counter() - started, 1e-9)
+        display.update(task, completed=done, units=units, rate=units / elapsed)
+
+    with display:
+        yield report
+
+
 _LABEL_STYLES = {
     "pro-war": "bold red",
     "realist": "bold yellow",
@@ -272,29 +396,36 @@ _LABEL_STYLES = {
 }
 
 
-def _print_tag_table(rows: Iterator[dict[str, Any]]) -> int:
+def _print_tag_table(batches: Any, summarise: Any, progress: Any, report: Any) -> int:
+    """Print rows as one table per document, a document at a time."""
     from rich.markup import escape
     from rich.table import Table
 
-    table = Table(show_lines=False)
-    table.add_column("doc", overflow="fold", max_width=22)
-    table.add_column("#", justify="right")
-    table.add_column("label")
-    table.add_column("conf", justify="right")
-    table.add_column("text", overflow="fold")
-    count = 0
-    for row in rows:
-        style = _LABEL_STYLES.get(row["label"], "")
-        table.add_row(
-            Path(row["doc"]).name,
-            str(row["index"]),
-            f"[{style}]{row['label']}[/]",
-            f"{row['confidence']:.2f}",
-            escape(row["text"]),
-        )
-        count += 1
-    if count:
-        _console(stderr=False).print(table)
+    console = _console(stderr=False)
+    table, doc, count = None, None, 0
+    for tagged in batches:
+        summarise(tagged)
+        for row in tagged.rows:
+            if row["doc"] != doc:
+                if table is not None:
+                    console.print(table)
+                doc = row["doc"]
+                table = Table(title=doc, title_justify="left", expand=True)
+                table.add_column("#", justify="right")
+                table.add_column("label")
+                table.add_column("conf", justify="right")
+                table.add_column("text", overflow="fold", ratio=1)
+            style = _LABEL_STYLES.get(row["label"], "")
+            table.add_row(
+                str(row["index"]),
+                f"[{style}]{row['label']}[/]",
+                f"{row['confidence']:.2f}",
+                escape(row["text"]),
+            )
+            count += 1
+        progress(report.bytes_read, count)
+    if table is not None:
+        console.print(table)
     return count
 
 

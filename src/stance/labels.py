@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from stance.errors import DataError, UsageError
+from stance.readers import decode_utf8
 
 LABELS: tuple[str, ...] = ("pro-war", "realist", "anti-war", "neutral")
 REQUIRED_COLUMNS: tuple[str, ...] = ("text", "label")
@@ -59,17 +60,6 @@ def find_csv_files(paths: Sequence[Path]) -> list[Path]:
         else:
             found.append(path)
     return found
-
-
-def decode_utf8(raw: bytes, *, name: str) -> str:
-    """Decode strictly: a byte that is not UTF-8 is an error naming the file and offset."""
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise DataError(
-            f"{name}: not UTF-8 (byte 0x{raw[error.start]:02x} at offset {error.start}); "
-            "save the file as UTF-8"
-        ) from None
 
 
 def _list_rows(rows: list[int]) -> str:

@@ -1,9 +1,14 @@
-"""Input articles: text files, folders, CSV/JSONL with a text column, or standard input."""
+"""Input articles: text files, folders, CSV/JSONL with a text column, or standard input.
+
+Everything is read lazily. A text file larger than a few blocks is read in pieces that end
+at a paragraph break, where the sentence splitter always ends a sentence, so the pieces
+split exactly as the whole file would; every piece carries its character offset in the file.
+"""
 
 from __future__ import annotations
 
+import codecs
 import csv
-import io
 import json
 import sys
 from collections.abc import Iterator, Sequence
@@ -12,11 +17,14 @@ from pathlib import Path
 from typing import TextIO
 
 from stance.errors import DataError, UsageError
-from stance.labels import decode_utf8
 
 TEXT_SUFFIXES = (".txt", ".md")
 TABLE_SUFFIXES = (".csv", ".jsonl")
 STDIN = "-"
+BLOCK_CHARS = 1 << 20
+# A paragraph longer than this (no blank line in 16 M characters) is cut at a line break or
+# a space instead, so memory stays bounded even for one endless line.
+MAX_PIECE_CHARS = 16 << 20
 
 # Article texts in CSV cells can be far longer than the csv module's 128 KiB default.
 csv.field_size_limit(sys.maxsize)
@@ -24,8 +32,11 @@ csv.field_size_limit(sys.maxsize)
 
 @dataclass(frozen=True, slots=True)
 class Document:
+    """A document, or one piece of a large one: `offset` characters precede `text`."""
+
     id: str
     text: str
+    offset: int = 0
 
 
 @dataclass
@@ -33,75 +44,178 @@ class ReadReport:
     """What was read and what was skipped (with why), for the summary the CLI prints."""
 
     documents: int = 0
+    bytes_read: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
 
 
-def _read_text(path: Path) -> str:
+def decode_utf8(raw: bytes, *, name: str) -> str:
+    """Decode strictly: a byte that is not UTF-8 is an error naming the file and offset."""
     try:
-        raw = path.read_bytes()
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise DataError(
+            f"{name}: not UTF-8 (byte 0x{raw[error.start]:02x} at offset {error.start}); "
+            "save the file as UTF-8"
+        ) from None
+
+
+def check_text_file(path: Path) -> None:
+    """Raise DataError if `path` is binary or not UTF-8, reading it in blocks."""
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="strict")
+    position = 0
+    try:
+        with open(path, "rb") as handle:
+            while block := handle.read(BLOCK_CHARS):
+                if position == 0 and b"\0" in block[:8192]:
+                    raise DataError(f"{path}: a binary file, not text")
+                try:
+                    decoder.decode(block)
+                except UnicodeDecodeError as error:
+                    offset = position + error.start
+                    raise DataError(
+                        f"{path}: not UTF-8 (byte 0x{block[error.start]:02x} at offset "
+                        f"{offset}); save the file as UTF-8"
+                    ) from None
+                position += len(block)
+            try:
+                decoder.decode(b"", final=True)
+            except UnicodeDecodeError:
+                raise DataError(f"{path}: not UTF-8 (truncated character at the end)") from None
     except OSError as error:
         raise DataError(f"{path}: cannot read ({error.strerror})") from None
-    if b"\0" in raw[:8192]:
-        raise DataError(f"{path}: a binary file, not text")
-    return decode_utf8(raw, name=str(path))
 
 
-def _csv_documents(path: Path, text: str, text_column: str) -> Iterator[Document]:
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        header = next(reader, None)
-        if header is None:
-            return
-        header = [h.strip() for h in header]
-        if text_column not in header:
-            raise DataError(
-                f"{path}: no column {text_column!r} (columns: {', '.join(header)}); "
-                "name the text column with --text-column"
-            )
-        column = header.index(text_column)
-        for number, fields in enumerate(reader, start=1):
-            if not fields:
-                continue
-            if len(fields) != len(header):
-                raise DataError(
-                    f"{path} line {reader.line_num}: {len(fields)} fields, "
-                    f"the header has {len(header)}"
-                )
-            yield Document(f"{path}#{number}", fields[column])
-    except csv.Error as error:
-        raise DataError(f"{path} line {reader.line_num}: malformed CSV ({error})") from None
+def _paragraph_cut(buffer: str) -> int:
+    """Index just after the last line break that is followed by a blank line, or -1."""
+    end = buffer.rfind("\n")
+    while end > 0:
+        start = buffer.rfind("\n", 0, end)
+        if start == -1:
+            return -1
+        if not buffer[start + 1 : end].strip():
+            return start + 1
+        end = start
+    return -1
 
 
-def _jsonl_documents(path: Path, text: str, text_column: str) -> Iterator[Document]:
-    number = 0
-    for line_number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        number += 1
+def _forced_cut(buffer: str) -> int:
+    for separator in ("\n", " "):
+        cut = buffer.rfind(separator, len(buffer) // 2)
+        if cut > 0:
+            return cut + 1
+    return len(buffer)
+
+
+def _text_pieces(path: Path, report: ReadReport, *, whole: bool) -> Iterator[Document]:
+    name = str(path)
+    size = path.stat().st_size
+    if whole or size <= 4 * BLOCK_CHARS:
+        text = path.read_bytes().decode("utf-8-sig")
+        report.bytes_read += size
+        yield Document(name, text)
+        return
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        buffer, offset = "", 0
+        while True:
+            block = handle.read(BLOCK_CHARS)
+            report.bytes_read += len(block.encode("utf-8")) if block else 0
+            buffer += block
+            if not block:
+                if buffer:
+                    yield Document(name, buffer, offset)
+                return
+            cut = _paragraph_cut(buffer)
+            if cut <= 0 and len(buffer) >= MAX_PIECE_CHARS:
+                cut = _forced_cut(buffer)
+            if cut > 0:
+                yield Document(name, buffer[:cut], offset)
+                offset += cut
+                buffer = buffer[cut:]
+
+
+def _csv_header(path: Path, text_column: str) -> list[str] | None:
+    """The header of a CSV input; DataError if it lacks the text column."""
+    with open(path, encoding="utf-8-sig", newline="") as handle:
         try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise DataError(f"{path} line {line_number}: not valid JSON ({error.msg})") from None
-        if not isinstance(record, dict) or not isinstance(record.get(text_column), str):
-            raise DataError(
-                f"{path} line {line_number}: expected an object with a string {text_column!r}; "
-                "name the text field with --text-column"
-            )
-        yield Document(f"{path}#{number}", record[text_column])
+            header = next(csv.reader(handle, strict=True), None)
+        except csv.Error as error:
+            raise DataError(f"{path} line 1: malformed CSV ({error})") from None
+    if header is None:
+        return None
+    header = [h.strip() for h in header]
+    if text_column not in header:
+        raise DataError(
+            f"{path}: no column {text_column!r} (columns: {', '.join(header)}); "
+            "name the text column with --text-column"
+        )
+    return header
 
 
-def read_file(path: Path, *, text_column: str = "text") -> list[Document]:
-    """All documents of one file; raises DataError if the file cannot be used."""
-    text = _read_text(path)
+def _csv_documents(
+    path: Path, header: list[str], column: int, report: ReadReport
+) -> Iterator[Document]:
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle, strict=True)
+        try:
+            next(reader)
+            for number, fields in enumerate(reader, start=1):
+                if not fields:
+                    continue
+                if len(fields) != len(header):
+                    raise DataError(
+                        f"{path} line {reader.line_num}: {len(fields)} fields, "
+                        f"the header has {len(header)}"
+                    )
+                report.bytes_read += len(fields[column])
+                yield Document(f"{path}#{number}", fields[column])
+        except csv.Error as error:
+            raise DataError(f"{path} line {reader.line_num}: malformed CSV ({error})") from None
+
+
+def _jsonl_documents(path: Path, text_column: str, report: ReadReport) -> Iterator[Document]:
+    number = 0
+    with open(path, encoding="utf-8-sig") as handle:
+        for line_number, line in enumerate(handle, start=1):
+            report.bytes_read += len(line)
+            if not line.strip():
+                continue
+            number += 1
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as error:
+                raise DataError(
+                    f"{path} line {line_number}: not valid JSON ({error.msg})"
+                ) from None
+            if not isinstance(record, dict) or not isinstance(record.get(text_column), str):
+                raise DataError(
+                    f"{path} line {line_number}: expected an object with a string "
+                    f"{text_column!r}; name the text field with --text-column"
+                )
+            yield Document(f"{path}#{number}", record[text_column])
+
+
+def read_file(
+    path: Path,
+    *,
+    text_column: str = "text",
+    report: ReadReport | None = None,
+    whole: bool = False,
+) -> Iterator[Document]:
+    """The documents of one file, lazily. Checks encoding first (DataError if unusable)."""
+    report = report if report is not None else ReadReport()
+    check_text_file(path)
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        return list(_csv_documents(path, text, text_column))
+        header = _csv_header(path, text_column)
+        if header is None:
+            return iter(())
+        return _csv_documents(path, header, header.index(text_column), report)
     if suffix == ".jsonl":
-        return list(_jsonl_documents(path, text, text_column))
-    return [Document(str(path), text)]
+        return _jsonl_documents(path, text_column, report)
+    return _text_pieces(path, report, whole=whole)
 
 
-def _files_in(folder: Path) -> list[Path]:
+def files_in(folder: Path) -> list[Path]:
     suffixes = TEXT_SUFFIXES + TABLE_SUFFIXES
     return sorted(
         p
@@ -110,17 +224,33 @@ def _files_in(folder: Path) -> list[Path]:
     )
 
 
+def input_bytes(paths: Sequence[Path | str]) -> int | None:
+    """Total size of the named inputs, for a progress estimate (None with stdin)."""
+    total = 0
+    for raw_path in paths:
+        if str(raw_path) == STDIN:
+            return None
+        path = Path(raw_path)
+        if path.is_dir():
+            total += sum(p.stat().st_size for p in files_in(path))
+        elif path.is_file():
+            total += path.stat().st_size
+    return total
+
+
 def iter_documents(
     paths: Sequence[Path | str],
     *,
     text_column: str = "text",
     stdin: TextIO | None = None,
     report: ReadReport | None = None,
+    whole: bool = False,
 ) -> Iterator[Document]:
     """Documents from files, folders (recursive) and "-" (standard input), in order.
 
     A file named directly that cannot be read is an error; inside a folder it is skipped
-    and recorded in `report`, so one bad file does not stop a batch.
+    and recorded in `report`, so one bad file does not stop a batch. With `whole`, large
+    text files are not cut into pieces.
     """
     report = report if report is not None else ReadReport()
     for raw_path in paths:
@@ -131,21 +261,24 @@ def iter_documents(
             except UnicodeDecodeError as error:
                 raise DataError(f"standard input: not UTF-8 ({error.reason})") from None
             report.documents += 1
+            report.bytes_read += len(text)
             yield Document("<stdin>", text)
             continue
         path = Path(raw_path)
         if not path.exists():
             raise UsageError(f"{path}: no such file or folder")
-        if path.is_dir():
-            for file in _files_in(path):
-                try:
-                    documents = read_file(file, text_column=text_column)
-                except DataError as error:
-                    report.skipped.append((str(file), str(error)))
-                    continue
-                report.documents += len(documents)
-                yield from documents
-        else:
-            documents = read_file(path, text_column=text_column)
-            report.documents += len(documents)
-            yield from documents
+        files = files_in(path) if path.is_dir() else [path]
+        for file in files:
+            try:
+                documents = read_file(file, text_column=text_column, report=report, whole=whole)
+            except DataError as error:
+                if not path.is_dir():
+                    raise
+                report.skipped.append((str(file), str(error)))
+                continue
+            previous = None
+            for document in documents:
+                if document.id != previous:
+                    report.documents += 1
+                    previous = document.id
+                yield document

@@ -1,9 +1,20 @@
-"""Documents -> one row of predictions per unit (sentence, line or document), in chunks."""
+"""Documents -> one row of predictions per unit (sentence, line or document), streamed.
+
+Units are cut from documents lazily and predicted in batches; with `jobs` > 1 the batches
+go to worker processes that each load the model once, at most a few batches in flight, and
+results come back in input order. Output is the same whatever the batch size or job count.
+"""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import re
-from collections.abc import Iterable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -14,7 +25,11 @@ from stance.sentences import Sentence, iter_sentences
 
 UNITS = ("sentence", "line", "document")
 UNCERTAIN = "uncertain"
+ENCODED_FORMATS = ("csv", "jsonl")
 _LINE = re.compile(r"[^\n]+")
+
+# (doc, index, start, end, text) of one unit
+Unit = tuple[str, int, int, int, str]
 
 
 def iter_units(text: str, *, unit: str = "sentence") -> Iterator[Sentence]:
@@ -37,32 +52,176 @@ def iter_units(text: str, *, unit: str = "sentence") -> Iterator[Sentence]:
         raise UsageError(f"unknown unit {unit!r}; choose one of {', '.join(UNITS)}")
 
 
+def iter_document_units(documents: Iterable[Document], *, unit: str = "sentence") -> Iterator[Unit]:
+    """Units of every document; pieces of one large document continue its numbering."""
+    previous, index = None, 0
+    for document in documents:
+        if document.id != previous or document.offset == 0:
+            previous, index = document.id, 0
+        base = document.offset
+        for span in iter_units(document.text, unit=unit):
+            yield (document.id, index, base + span.start, base + span.end, span.text)
+            index += 1
+
+
 def output_columns(labels: Iterable[str]) -> list[str]:
     return ["doc", "index", "start", "end", "text", "label", "confidence"] + [
         f"p_{label}" for label in labels
     ]
 
 
-def _rows(
-    batch: list[tuple[str, int, Sentence]], model: Any, labels: list[str], min_confidence: float
-) -> Iterator[dict[str, Any]]:
-    proba = model.predict_proba([unit.text for _, _, unit in batch])
-    best = proba.argmax(axis=1)
-    for (doc, index, unit), row, top in zip(batch, proba, best, strict=True):
-        confidence = float(row[top])
-        label = labels[top] if confidence >= min_confidence else UNCERTAIN
-        record: dict[str, Any] = {
-            "doc": doc,
-            "index": index,
-            "start": unit.start,
-            "end": unit.end,
-            "text": unit.text,
-            "label": label,
-            "confidence": round(confidence, 4),
-        }
-        for name, p in zip(labels, row, strict=True):
-            record[f"p_{name}"] = round(float(p), 4)
-        yield record
+def _batches(units: Iterator[Unit], size: int) -> Iterator[list[Unit]]:
+    batch: list[Unit] = []
+    for unit in units:
+        batch.append(unit)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+@dataclass
+class Tagged:
+    """One batch's results: rows (dicts) or their encoded text, plus what a summary needs."""
+
+    docs: list[str]
+    labels: list[str]
+    confidences: list[float]
+    rows: list[dict[str, Any]] | None = None
+    encoded: str | None = None
+
+
+class Tagger:
+    """Predicts batches of units with the model's fast path (same numbers, less time)."""
+
+    def __init__(self, model: Any, *, min_confidence: float = 0.0) -> None:
+        from stance.fast import predictor
+
+        self.labels = [str(c) for c in model.classes_]
+        self.predictor = predictor(model)
+        self.min_confidence = min_confidence
+        self.columns = output_columns(self.labels)
+
+    def tag(self, batch: list[Unit], fmt: str | None = None) -> Tagged:
+        proba = self.predictor.predict_proba([unit[4] for unit in batch])
+        best = proba.argmax(axis=1)
+        top = proba[np.arange(len(batch)), best]
+        confidences = np.round(top, 4).tolist()
+        names = np.asarray(self.labels, dtype=object)[best]
+        labels = [
+            str(name) if p >= self.min_confidence else UNCERTAIN
+            for name, p in zip(names, top.tolist(), strict=True)
+        ]
+        rounded = np.round(proba, 4).tolist()
+        rows = [
+            dict(zip(self.columns, (*unit[:5], label, confidence, *p), strict=True))
+            for unit, label, confidence, p in zip(batch, labels, confidences, rounded, strict=True)
+        ]
+        result = Tagged([unit[0] for unit in batch], labels, confidences)
+        if fmt in ENCODED_FORMATS:
+            result.encoded = encode_rows(rows, fmt=fmt, columns=self.columns)
+        else:
+            result.rows = rows
+        return result
+
+
+def encode_rows(rows: list[dict[str, Any]], *, fmt: str, columns: list[str]) -> str:
+    buffer = io.StringIO()
+    if fmt == "csv":
+        csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n").writerows(rows)
+    else:
+        for row in rows:
+            buffer.write(json.dumps(row, ensure_ascii=False) + "\n")
+    return buffer.getvalue()
+
+
+# One Tagger per worker process, built once by the pool's initializer.
+_WORKER: Tagger | None = None
+
+
+def _start_worker(model_path: str, min_confidence: float) -> None:
+    global _WORKER
+    import joblib
+
+    # The parent checked the manifest and versions before starting the pool.
+    _WORKER = Tagger(joblib.load(model_path), min_confidence=min_confidence)
+
+
+def _work(batch: list[Unit], fmt: str | None) -> Tagged:
+    assert _WORKER is not None
+    return _WORKER.tag(batch, fmt)
+
+
+def _parallel(
+    batches: Iterator[list[Unit]],
+    *,
+    tagger: Tagger,
+    fmt: str | None,
+    jobs: int,
+    model_path: Path | None,
+) -> Iterator[Tagged]:
+    """Tag batches in worker processes, results in input order, a bounded number in flight.
+
+    The pool starts only once there is a second batch: small inputs stay in-process.
+    """
+    first = next(batches, None)
+    if first is None:
+        return
+    second = next(batches, None)
+    if second is None or jobs <= 1 or model_path is None:
+        yield tagger.tag(first, fmt)
+        if second is not None:
+            yield tagger.tag(second, fmt)
+            for batch in batches:
+                yield tagger.tag(batch, fmt)
+        return
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(
+        jobs, initializer=_start_worker, initargs=(str(model_path), tagger.min_confidence)
+    ) as pool:
+        pending: deque[Any] = deque()
+        for batch in _chain(first, second, batches):
+            pending.append(pool.apply_async(_work, (batch, fmt)))
+            if len(pending) >= 2 * jobs:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
+
+
+def _chain(
+    first: list[Unit], second: list[Unit], rest: Iterator[list[Unit]]
+) -> Iterator[list[Unit]]:
+    yield first
+    yield second
+    yield from rest
+
+
+def tag_batches(
+    documents: Iterable[Document],
+    model: Any,
+    *,
+    unit: str = "sentence",
+    batch_size: int = 2000,
+    min_confidence: float = 0.0,
+    fmt: str | None = None,
+    jobs: int = 1,
+    model_path: Path | None = None,
+) -> Iterator[Tagged]:
+    """Tagged batches in document order; see tag_documents for the rows."""
+    if unit not in UNITS:
+        raise UsageError(f"unknown unit {unit!r}; choose one of {', '.join(UNITS)}")
+    if batch_size < 1:
+        raise UsageError(f"--batch-size must be at least 1 (got {batch_size})")
+    if not 0.0 <= min_confidence <= 1.0:
+        raise UsageError(f"--min-confidence must be between 0 and 1 (got {min_confidence})")
+    if jobs < 1:
+        raise UsageError(f"--jobs must be at least 1 (got {jobs})")
+    tagger = Tagger(model, min_confidence=min_confidence)
+    batches = _batches(iter_document_units(documents, unit=unit), batch_size)
+    yield from _parallel(batches, tagger=tagger, fmt=fmt, jobs=jobs, model_path=model_path)
 
 
 def tag_documents(
@@ -76,32 +235,13 @@ def tag_documents(
     """Yield one prediction row per unit, documents in order, units in order within each.
 
     Units are predicted in batches of `batch_size`, so memory stays bounded by the batch
-    (and the largest document), not by the input.
+    (and the largest document piece), not by the input.
     """
-    if unit not in UNITS:
-        raise UsageError(f"unknown unit {unit!r}; choose one of {', '.join(UNITS)}")
-    if batch_size < 1:
-        raise UsageError(f"--batch-size must be at least 1 (got {batch_size})")
-    if not 0.0 <= min_confidence <= 1.0:
-        raise UsageError(f"--min-confidence must be between 0 and 1 (got {min_confidence})")
-    labels = [str(c) for c in model.classes_]
-    batch: list[tuple[str, int, Sentence]] = []
-    for document in documents:
-        for index, span in enumerate(iter_units(document.text, unit=unit)):
-            batch.append((document.id, index, span))
-            if len(batch) >= batch_size:
-                yield from _rows(batch, model, labels, min_confidence)
-                batch = []
-    if batch:
-        yield from _rows(batch, model, labels, min_confidence)
-
-
-def predict_texts(model: Any, texts: list[str]) -> tuple[list[str], np.ndarray]:
-    """Labels and probabilities (columns in model.classes_ order) for raw strings."""
-    if not texts:
-        return [], np.zeros((0, len(model.classes_)))
-    proba = model.predict_proba(texts)
-    return [str(model.classes_[i]) for i in proba.argmax(axis=1)], proba
+    for tagged in tag_batches(
+        documents, model, unit=unit, batch_size=batch_size, min_confidence=min_confidence
+    ):
+        assert tagged.rows is not None
+        yield from tagged.rows
 
 
 def tag_paths(
@@ -114,9 +254,68 @@ def tag_paths(
     min_confidence: float = 0.0,
     stdin: Any = None,
     report: ReadReport | None = None,
-) -> Iterator[dict[str, Any]]:
-    """Read the articles under `paths` and yield their prediction rows (see tag_documents)."""
-    documents = iter_documents(paths, text_column=text_column, stdin=stdin, report=report)
-    return tag_documents(
-        documents, model, unit=unit, batch_size=batch_size, min_confidence=min_confidence
+    fmt: str | None = None,
+    jobs: int = 1,
+    model_path: Path | None = None,
+) -> Iterator[Tagged]:
+    """Read the articles under `paths` and yield their tagged batches, in order."""
+    documents = iter_documents(
+        paths, text_column=text_column, stdin=stdin, report=report, whole=unit == "document"
     )
+    return tag_batches(
+        documents,
+        model,
+        unit=unit,
+        batch_size=batch_size,
+        min_confidence=min_confidence,
+        fmt=fmt,
+        jobs=jobs,
+        model_path=model_path,
+    )
+
+
+class Summary:
+    """Per-document counts, written as soon as a document is complete (input order)."""
+
+    def __init__(self, labels: list[str], emit: Callable[[dict[str, Any]], None]) -> None:
+        self.labels = labels
+        self.emit = emit
+        self.doc: str | None = None
+        self.counts: dict[str, int] = {}
+        self.confidence = 0.0
+        self.units = 0
+
+    def columns(self) -> list[str]:
+        return (
+            ["doc", "units"]
+            + [f"n_{label}" for label in self.labels]
+            + [f"share_{label}" for label in self.labels]
+            + ["dominant", "mean_confidence"]
+        )
+
+    def add(self, tagged: Tagged) -> None:
+        for doc, label, confidence in zip(
+            tagged.docs, tagged.labels, tagged.confidences, strict=True
+        ):
+            if doc != self.doc:
+                self.flush()
+                self.doc = doc
+            self.counts[label] = self.counts.get(label, 0) + 1
+            self.confidence += confidence
+            self.units += 1
+
+    def flush(self) -> None:
+        if self.doc is None or not self.units:
+            return
+        row: dict[str, Any] = {"doc": self.doc, "units": self.units}
+        for label in self.labels:
+            row[f"n_{label}"] = self.counts.get(label, 0)
+        for label in self.labels:
+            row[f"share_{label}"] = round(self.counts.get(label, 0) / self.units, 4)
+        stances = {k: v for k, v in self.counts.items() if k in self.labels}
+        row["dominant"] = (
+            max(stances, key=lambda k: (stances[k], k != "neutral")) if stances else ""
+        )
+        row["mean_confidence"] = round(self.confidence / self.units, 4)
+        self.emit(row)
+        self.doc, self.counts, self.confidence, self.units = None, {}, 0.0, 0

@@ -1,18 +1,27 @@
-"""Output formats for prediction rows: CSV and JSON Lines, to a file (atomically) or a stream."""
+"""Output formats for prediction rows: CSV, JSON Lines and Parquet, to a file (atomically)
+or standard output, written batch by batch as results arrive."""
 
 from __future__ import annotations
 
 import contextlib
 import csv
+import io
 import json
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from stance.errors import UsageError
 from stance.persist import atomic_open
 
-FORMATS = ("table", "csv", "jsonl")
+FORMATS = ("table", "csv", "jsonl", "parquet")
+
+
+def header_line(columns: list[str]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(columns)
+    return buffer.getvalue()
 
 
 def write_rows(
@@ -35,11 +44,54 @@ def write_rows(
     return count
 
 
+class ParquetSink:
+    """Appends batches of rows to a Parquet file (pyarrow, an optional extra)."""
+
+    def __init__(self, handle: IO[bytes], columns: list[str]) -> None:
+        pa, pq = require_pyarrow()
+        numbers = {"index", "start", "end"}
+        self.pa = pa
+        self.columns = columns
+        self.schema = pa.schema(
+            [
+                (
+                    name,
+                    pa.int64()
+                    if name in numbers
+                    else pa.float64()
+                    if name == "confidence" or name.startswith("p_")
+                    else pa.string(),
+                )
+                for name in columns
+            ]
+        )
+        self.writer = pq.ParquetWriter(handle, self.schema)
+
+    def write(self, rows: list[dict[str, Any]]) -> None:
+        if rows:
+            data = {name: [row[name] for row in rows] for name in self.columns}
+            self.writer.write_table(self.pa.table(data, schema=self.schema))
+
+    def close(self) -> None:
+        self.writer.close()
+
+
+def require_pyarrow() -> tuple[Any, Any]:
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise UsageError("--format parquet needs pyarrow: pip install 'stance[parquet]'") from None
+    return pa, pq
+
+
 @contextlib.contextmanager
-def open_output(path: Path | None, *, force: bool = False) -> Iterator[IO[str]]:
-    """A text stream to write to: standard output when `path` is None, else an atomic file."""
+def open_output(
+    path: Path | None, *, force: bool = False, binary: bool = False
+) -> Iterator[IO[Any]]:
+    """A stream to write to: standard output when `path` is None, else an atomic file."""
     if path is None or str(path) == "-":
-        yield sys.stdout
+        yield sys.stdout.buffer if binary else sys.stdout
         return
-    with atomic_open(Path(path), "w", force=force) as handle:
+    with atomic_open(Path(path), "wb" if binary else "w", force=force) as handle:
         yield handle
