@@ -107,3 +107,38 @@ def test_manifest_labels_must_match_the_model(tiny_model_path, tmp_path):
     assert read_manifest(path)["labels"] == ["a", "b"]
     with pytest.raises(ModelError, match="do not match the manifest"):
         load_model(path)
+
+
+def test_tagging_model_loads_from_arrays_without_unpickling(tiny_model, tmp_path, monkeypatch):
+    import joblib
+    import numpy as np
+
+    from stance.fast import FastModel
+    from stance.persist import arrays_path, load_tagger
+
+    path = tmp_path / "m.joblib"
+    card = save_model(tiny_model, path, manifest={})
+    assert arrays_path(path).is_file() and card["arrays_file"] == "m.npz"
+    monkeypatch.setattr(joblib, "load", lambda *a, **k: pytest.fail("unpickled the model"))
+    model, _ = load_tagger(path)
+    assert isinstance(model, FastModel)
+    texts = ["Freeze the front.", "Stop the war.", "Total victory!", "Leave a reply."]
+    assert np.array_equal(model.predict_proba(texts), tiny_model.predict_proba(texts))
+    data = bytearray(arrays_path(path).read_bytes())
+    data[-10] ^= 1
+    arrays_path(path).write_bytes(bytes(data))
+    with pytest.raises(ModelError, match="does not match the manifest"):
+        load_tagger(path)
+    arrays_path(path).unlink()
+    with pytest.raises(ModelError, match="arrays file is missing"):
+        load_tagger(path)
+
+
+def test_written_files_get_ordinary_permissions(tiny_model, tmp_path):
+    import os
+
+    path = tmp_path / "m.joblib"
+    save_model(tiny_model, path, manifest={})
+    mask = os.umask(0)
+    os.umask(mask)
+    assert (path.stat().st_mode & 0o777) == 0o666 & ~mask

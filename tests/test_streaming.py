@@ -26,8 +26,9 @@ def test_large_file_is_read_in_pieces_that_split_like_the_whole(tmp_path, monkey
     assert len(pieces) > 5
     assert "".join(p.text for p in pieces) == text[1:]  # BOM stripped
     for unit in ("sentence", "line"):
-        assert list(iter_document_units(pieces, unit=unit)) == whole_units(text[1:], str(path),
-                                                                           unit)
+        assert list(iter_document_units(pieces, unit=unit)) == whole_units(
+            text[1:], str(path), unit
+        )
 
 
 def test_endless_line_is_cut_and_bounded(tmp_path, monkeypatch):

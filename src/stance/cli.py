@@ -238,7 +238,7 @@ def tag(
     import os
 
     from stance.errors import UsageError
-    from stance.persist import check_writable, load_model
+    from stance.persist import check_writable, load_tagger
     from stance.readers import ReadReport, input_bytes
     from stance.tagging import tag_paths
     from stance.writers import FORMATS
@@ -258,7 +258,7 @@ def tag(
         for path in (output, summary):
             if path is not None:
                 check_writable(path, force=force)
-        pipeline, _card = load_model(model, allow_version_mismatch=allow_version_mismatch)
+        pipeline, _card = load_tagger(model, allow_version_mismatch=allow_version_mismatch)
         batches = tag_paths(
             paths,
             pipeline,

@@ -31,6 +31,10 @@ def manifest_path(model_path: Path) -> Path:
     return Path(model_path).with_suffix(".json")
 
 
+def arrays_path(model_path: Path) -> Path:
+    return Path(model_path).with_suffix(".npz")
+
+
 def package_versions() -> dict[str, str]:
     versions = {"python": platform.python_version()}
     for name in _PACKAGES:
@@ -84,6 +88,8 @@ def atomic_open(path: Path, mode: str = "w", *, force: bool = False) -> Iterator
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
+        # NamedTemporaryFile creates 0600; give the file the permissions a plain open() would.
+        os.chmod(handle.name, 0o666 & ~_umask())
         os.replace(handle.name, path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -91,22 +97,37 @@ def atomic_open(path: Path, mode: str = "w", *, force: bool = False) -> Iterator
         raise
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def save_model(
     pipeline: Any, path: Path, *, manifest: dict[str, Any], force: bool = False
 ) -> dict[str, Any]:
     """Dump `pipeline` with joblib and write its manifest beside it; returns the manifest.
 
-    Both files are written to temporary files first, so a failure leaves any old pair intact.
+    Beside it go the NumPy arrays of the fast path (`.npz`, when the pipeline has one) and
+    the manifest. Each is written to a temporary file and renamed into place, the manifest
+    last, so a failure never leaves a half-written file.
     """
     import joblib
 
+    from stance.fast import FastModel
+
     path = Path(path)
     card_path = manifest_path(path)
-    check_writable(path, force=force)
-    check_writable(card_path, force=force)
+    for target in (path, card_path, arrays_path(path)):
+        check_writable(target, force=force)
     buffer = io.BytesIO()
     joblib.dump(pipeline, buffer, compress=3)
     blob = buffer.getvalue()
+    arrays = io.BytesIO()
+    try:
+        FastModel.from_pipeline(pipeline).save(arrays)
+    except ValueError:
+        arrays = None  # not a pipeline the fast path reproduces: tag with joblib only
     card = {
         "format": MANIFEST_FORMAT,
         "model_file": path.name,
@@ -117,11 +138,17 @@ def save_model(
         "labels": [str(c) for c in pipeline.classes_],
         **manifest,
     }
-    with (
-        atomic_open(card_path, "w", force=True) as card_file,
-        atomic_open(path, "wb", force=True) as model_file,
-    ):
-        model_file.write(blob)
+    if arrays is not None:
+        card["arrays_file"] = arrays_path(path).name
+        card["arrays_sha256"] = hashlib.sha256(arrays.getvalue()).hexdigest()
+    # The manifest is replaced last: until then any old manifest describes the old files,
+    # and a manifest whose hashes do not match its files is refused.
+    with atomic_open(card_path, "w", force=True) as card_file:
+        with atomic_open(path, "wb", force=True) as model_file:
+            model_file.write(blob)
+        if arrays is not None:
+            with atomic_open(arrays_path(path), "wb", force=True) as arrays_file:
+                arrays_file.write(arrays.getvalue())
         json.dump(card, card_file, indent=2, ensure_ascii=False)
         card_file.write("\n")
     return card
@@ -148,6 +175,32 @@ def read_manifest(path: Path) -> dict[str, Any]:
             f"{card['model_sha256'][:12]}...; the file is corrupt or was replaced"
         )
     return card
+
+
+def load_tagger(path: Path, *, allow_version_mismatch: bool = False) -> tuple[Any, dict[str, Any]]:
+    """The model for tagging: its NumPy arrays when the manifest lists them (no pickle, no
+    scikit-learn import), else the joblib pipeline. Both are checked against the manifest."""
+    from stance.fast import FastModel
+
+    card = read_manifest(path)
+    if not card.get("arrays_file"):
+        return load_model(path, allow_version_mismatch=allow_version_mismatch)
+    arrays = Path(path).parent / card["arrays_file"]
+    if not arrays.is_file():
+        raise ModelError(f"{arrays}: the model's arrays file is missing")
+    actual = sha256_file(arrays)
+    if actual != card.get("arrays_sha256"):
+        raise ModelError(
+            f"{arrays}: sha256 {actual[:12]}... does not match the manifest's; "
+            "the file is corrupt or was replaced"
+        )
+    try:
+        model = FastModel.load(arrays)
+    except (ValueError, KeyError, OSError) as error:
+        raise ModelError(f"{arrays}: cannot load the model's arrays ({error})") from None
+    if [str(c) for c in model.classes_] != list(card["labels"]):
+        raise ModelError(f"{arrays}: labels do not match the manifest's {card['labels']}")
+    return model, card
 
 
 def load_model(path: Path, *, allow_version_mismatch: bool = False) -> tuple[Any, dict[str, Any]]:

@@ -32,11 +32,13 @@ csv.field_size_limit(sys.maxsize)
 
 @dataclass(frozen=True, slots=True)
 class Document:
-    """A document, or one piece of a large one: `offset` characters precede `text`."""
+    """A document, or one piece of a large one: `offset` characters precede `text` and
+    `complete` is False for every piece of a document read in pieces."""
 
     id: str
     text: str
     offset: int = 0
+    complete: bool = True
 
 
 @dataclass
@@ -122,13 +124,13 @@ def _text_pieces(path: Path, report: ReadReport, *, whole: bool) -> Iterator[Doc
             buffer += block
             if not block:
                 if buffer:
-                    yield Document(name, buffer, offset)
+                    yield Document(name, buffer, offset, complete=False)
                 return
             cut = _paragraph_cut(buffer)
             if cut <= 0 and len(buffer) >= MAX_PIECE_CHARS:
                 cut = _forced_cut(buffer)
             if cut > 0:
-                yield Document(name, buffer[:cut], offset)
+                yield Document(name, buffer[:cut], offset, complete=False)
                 offset += cut
                 buffer = buffer[cut:]
 

@@ -70,15 +70,51 @@ def output_columns(labels: Iterable[str]) -> list[str]:
     ]
 
 
-def _batches(units: Iterator[Unit], size: int) -> Iterator[list[Unit]]:
-    batch: list[Unit] = []
-    for unit in units:
-        batch.append(unit)
-        if len(batch) >= size:
-            yield batch
-            batch = []
+# A work item: whole documents (split where they are tagged, in a worker) and units of
+# documents read in pieces (split here, where their numbering across pieces is known).
+Entry = Document | Unit
+CHARS_PER_UNIT = 100  # for sizing batches of documents not split yet
+
+
+def _work_items(documents: Iterable[Document], *, unit: str, size: int) -> Iterator[list[Entry]]:
+    batch: list[Entry] = []
+    weight = 0
+    current, next_index = None, 0
+    for document in documents:
+        if document.complete and len(document.text) <= size * CHARS_PER_UNIT:
+            batch.append(document)
+            weight += max(1, len(document.text) // CHARS_PER_UNIT)
+            if weight >= size:
+                yield batch
+                batch, weight = [], 0
+            continue
+        # A large document, or a piece of one, is split here: no batch grows beyond `size`
+        # units, and numbering continues across the pieces of one document.
+        if document.id != current or document.offset == 0:
+            current, next_index = document.id, 0
+        base = document.offset
+        for span in iter_units(document.text, unit=unit):
+            batch.append((document.id, next_index, base + span.start, base + span.end, span.text))
+            next_index += 1
+            weight += 1
+            if weight >= size:
+                yield batch
+                batch, weight = [], 0
     if batch:
         yield batch
+
+
+def _expand(entries: list[Entry], unit: str) -> list[Unit]:
+    units: list[Unit] = []
+    for entry in entries:
+        if isinstance(entry, Document):
+            units.extend(
+                (entry.id, index, span.start, span.end, span.text)
+                for index, span in enumerate(iter_units(entry.text, unit=unit))
+            )
+        else:
+            units.append(entry)
+    return units
 
 
 @dataclass
@@ -95,15 +131,20 @@ class Tagged:
 class Tagger:
     """Predicts batches of units with the model's fast path (same numbers, less time)."""
 
-    def __init__(self, model: Any, *, min_confidence: float = 0.0) -> None:
+    def __init__(self, model: Any, *, unit: str = "sentence", min_confidence: float = 0.0) -> None:
         from stance.fast import predictor
 
         self.labels = [str(c) for c in model.classes_]
         self.predictor = predictor(model)
+        self.unit = unit
         self.min_confidence = min_confidence
         self.columns = output_columns(self.labels)
 
-    def tag(self, batch: list[Unit], fmt: str | None = None) -> Tagged:
+    def tag(self, entries: list[Entry], fmt: str | None = None) -> Tagged:
+        """Split the entries' documents into units, predict, and format the rows."""
+        batch = _expand(entries, self.unit)
+        if not batch:
+            return Tagged([], [], [], rows=[], encoded="" if fmt in ENCODED_FORMATS else None)
         proba = self.predictor.predict_proba([unit[4] for unit in batch])
         best = proba.argmax(axis=1)
         top = proba[np.arange(len(batch)), best]
@@ -114,47 +155,44 @@ class Tagger:
             for name, p in zip(names, top.tolist(), strict=True)
         ]
         rounded = np.round(proba, 4).tolist()
-        rows = [
-            dict(zip(self.columns, (*unit[:5], label, confidence, *p), strict=True))
+        values = [
+            (*unit[:5], label, confidence, *p)
             for unit, label, confidence, p in zip(batch, labels, confidences, rounded, strict=True)
         ]
         result = Tagged([unit[0] for unit in batch], labels, confidences)
-        if fmt in ENCODED_FORMATS:
-            result.encoded = encode_rows(rows, fmt=fmt, columns=self.columns)
+        if fmt == "csv":
+            buffer = io.StringIO()
+            csv.writer(buffer, lineterminator="\n").writerows(values)
+            result.encoded = buffer.getvalue()
         else:
-            result.rows = rows
+            rows = [dict(zip(self.columns, row, strict=True)) for row in values]
+            if fmt == "jsonl":
+                result.encoded = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+            else:
+                result.rows = rows
         return result
-
-
-def encode_rows(rows: list[dict[str, Any]], *, fmt: str, columns: list[str]) -> str:
-    buffer = io.StringIO()
-    if fmt == "csv":
-        csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n").writerows(rows)
-    else:
-        for row in rows:
-            buffer.write(json.dumps(row, ensure_ascii=False) + "\n")
-    return buffer.getvalue()
 
 
 # One Tagger per worker process, built once by the pool's initializer.
 _WORKER: Tagger | None = None
 
 
-def _start_worker(model_path: str, min_confidence: float) -> None:
+def _start_worker(model_path: str, unit: str, min_confidence: float) -> None:
     global _WORKER
-    import joblib
+    from stance.persist import load_tagger
 
-    # The parent checked the manifest and versions before starting the pool.
-    _WORKER = Tagger(joblib.load(model_path), min_confidence=min_confidence)
+    # The parent already accepted this model (and any version mismatch) before the pool.
+    model, _ = load_tagger(Path(model_path), allow_version_mismatch=True)
+    _WORKER = Tagger(model, unit=unit, min_confidence=min_confidence)
 
 
-def _work(batch: list[Unit], fmt: str | None) -> Tagged:
+def _work(batch: list[Entry], fmt: str | None) -> Tagged:
     assert _WORKER is not None
     return _WORKER.tag(batch, fmt)
 
 
 def _parallel(
-    batches: Iterator[list[Unit]],
+    batches: Iterator[list[Entry]],
     *,
     tagger: Tagger,
     fmt: str | None,
@@ -180,7 +218,9 @@ def _parallel(
 
     context = multiprocessing.get_context("spawn")
     with context.Pool(
-        jobs, initializer=_start_worker, initargs=(str(model_path), tagger.min_confidence)
+        jobs,
+        initializer=_start_worker,
+        initargs=(str(model_path), tagger.unit, tagger.min_confidence),
     ) as pool:
         pending: deque[Any] = deque()
         for batch in _chain(first, second, batches):
@@ -192,8 +232,8 @@ def _parallel(
 
 
 def _chain(
-    first: list[Unit], second: list[Unit], rest: Iterator[list[Unit]]
-) -> Iterator[list[Unit]]:
+    first: list[Entry], second: list[Entry], rest: Iterator[list[Entry]]
+) -> Iterator[list[Entry]]:
     yield first
     yield second
     yield from rest
@@ -219,8 +259,8 @@ def tag_batches(
         raise UsageError(f"--min-confidence must be between 0 and 1 (got {min_confidence})")
     if jobs < 1:
         raise UsageError(f"--jobs must be at least 1 (got {jobs})")
-    tagger = Tagger(model, min_confidence=min_confidence)
-    batches = _batches(iter_document_units(documents, unit=unit), batch_size)
+    tagger = Tagger(model, unit=unit, min_confidence=min_confidence)
+    batches = _work_items(documents, unit=unit, size=batch_size)
     yield from _parallel(batches, tagger=tagger, fmt=fmt, jobs=jobs, model_path=model_path)
 
 

@@ -194,8 +194,10 @@ def test_existing_outputs_are_untouched_without_force(tiny_model_path, tiny_labe
 def test_crash_while_writing_csv_output_keeps_old_file(tiny_model_path, tmp_path, monkeypatch):
     import stance.tagging as tagging
 
-    article = tmp_path / "a.txt"
-    article.write_text("Stop the war. Freeze it.", encoding="utf-8")
+    articles = tmp_path / "in"
+    articles.mkdir()
+    (articles / "a.txt").write_text("Stop the war.", encoding="utf-8")
+    (articles / "b.txt").write_text("Freeze it.", encoding="utf-8")
     out = tmp_path / "out.csv"
     out.write_text("old", encoding="utf-8")
     original, calls = tagging.Tagger.tag, []
@@ -207,12 +209,25 @@ def test_crash_while_writing_csv_output_keeps_old_file(tiny_model_path, tmp_path
         return original(self, batch, fmt)
 
     monkeypatch.setattr(tagging.Tagger, "tag", crash_on_second_batch)
-    result = invoke("tag", article, "-m", tiny_model_path, "-o", out, "-F", "-f", "csv",
-                    "--batch-size", "1", "--jobs", "1")
+    result = invoke(
+        "tag",
+        articles,
+        "-m",
+        tiny_model_path,
+        "-o",
+        out,
+        "-F",
+        "-f",
+        "csv",
+        "--batch-size",
+        "1",
+        "--jobs",
+        "1",
+    )
     one_line_error(result, 1, "No space left on device")
     assert len(calls) == 2  # the first batch was written before the crash
     assert out.read_text(encoding="utf-8") == "old"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "out.csv"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "out.csv"]
 
 
 def test_crash_while_writing_model_keeps_old_pair(

@@ -36,8 +36,20 @@ def test_jobs_and_batch_sizes_give_identical_csv(corpus, tiny_model_path, tmp_pa
     outputs = {}
     for jobs, batch in [(1, 5000), (1, 3), (2, 7), (2, 50)]:
         out = tmp_path / f"out_{jobs}_{batch}.csv"
-        result = invoke("tag", corpus, "-m", tiny_model_path, "-o", out, "-f", "csv",
-                        "--jobs", jobs, "--batch-size", batch)
+        result = invoke(
+            "tag",
+            corpus,
+            "-m",
+            tiny_model_path,
+            "-o",
+            out,
+            "-f",
+            "csv",
+            "--jobs",
+            jobs,
+            "--batch-size",
+            batch,
+        )
         assert result.exit_code == 0, result.output
         outputs[(jobs, batch)] = out.read_bytes()
     reference = outputs[(1, 5000)]
@@ -73,16 +85,18 @@ def test_summary_per_document(corpus, tiny_model_path, tmp_path):
         n = sum(r["label"] == label for r in doc_rows)
         assert int(first[f"n_{label}"]) == n
         assert float(first[f"share_{label}"]) == round(n / len(doc_rows), 4)
-    counts = {label: int(first[f"n_{label}"]) for label in ("anti-war", "neutral", "pro-war",
-                                                               "realist")}
+    counts = {
+        label: int(first[f"n_{label}"]) for label in ("anti-war", "neutral", "pro-war", "realist")
+    }
     assert first["dominant"] == max(counts, key=counts.get)
 
 
 def test_parquet_output(corpus, tiny_model_path, tmp_path):
     pq = pytest.importorskip("pyarrow.parquet")
     out = tmp_path / "o.parquet"
-    result = invoke("tag", corpus, "-m", tiny_model_path, "-o", out, "-f", "parquet", "-j", "2",
-                    "-b", "13")
+    result = invoke(
+        "tag", corpus, "-m", tiny_model_path, "-o", out, "-f", "parquet", "-j", "2", "-b", "13"
+    )
     assert result.exit_code == 0, result.output
     table = pq.read_table(out).to_pylist()
     reference = invoke("tag", corpus, "-m", tiny_model_path, "-f", "jsonl", "-j", "1")
