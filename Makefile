@@ -15,6 +15,8 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/stance train data/labels --output models/stance.joblib --force
 	$(BIN)/stance tag seeds --model models/stance.joblib --format table
+	mkdir -p reports
+	$(BIN)/stance tag seeds --model models/stance.joblib --format html --output reports/seeds.html --force
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks scripts

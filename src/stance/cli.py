@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -63,11 +64,21 @@ def _errors() -> Iterator[None]:
     except BrokenPipeError:
         # The reader went away (`stance tag ... | head`): stop quietly.
         with contextlib.suppress(OSError):
-            sys.stdout = open(__import__("os").devnull, "w")  # noqa: SIM115
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115
         raise typer.Exit(1) from None
     except OSError as error:
         name = f"{error.filename}: " if error.filename else ""
         raise _fail(f"{name}{error.strerror or error}", 1) from None
+    except Exception as error:
+        # A bug, not bad input: still one line (and exit 70), unless STANCE_DEBUG asks for
+        # the traceback.
+        if os.environ.get("STANCE_DEBUG"):
+            raise
+        raise _fail(
+            f"internal error: {type(error).__name__}: {error} "
+            "(set STANCE_DEBUG=1 for the traceback)",
+            70,
+        ) from None
 
 
 def _warn(message: str) -> None:
@@ -193,14 +204,15 @@ def tag(
     ],
     model: ModelOpt = DEFAULT_MODEL,
     output: Annotated[
-        Path | None, Opt("--output", "-o", dir_okay=False, help="Output file (default: stdout).")
+        Path | None,
+        Opt("--output", "-o", help="Output file (default: stdout); a folder with --engine dask."),
     ] = None,
     fmt: Annotated[
         str | None,
         Opt(
             "--format",
             "-f",
-            help="table, csv, jsonl or parquet (default: table on a terminal, else csv).",
+            help="table, csv, jsonl, parquet or html (default: table on a terminal, else csv).",
         ),
     ] = None,
     unit: Annotated[str, Opt("--unit", "-u", help="sentence, line or document.")] = "sentence",
@@ -231,11 +243,38 @@ def tag(
         ),
     ] = None,
     quiet: Annotated[bool, Opt("--quiet", "-q", help="No progress bar.")] = False,
+    engine: Annotated[
+        str, Opt("--engine", "-e", help="local, or dask (part files in the -o folder).")
+    ] = "local",
+    scheduler: Annotated[
+        str | None,
+        Opt("--scheduler", help="Dask scheduler address (default: a cluster on this machine)."),
+    ] = None,
+    partitions: Annotated[
+        int | None, Opt("--partitions", "-P", min=1, help="Dask partitions (default: by size).")
+    ] = None,
     force: ForceOpt = False,
     allow_version_mismatch: AllowMismatchOpt = False,
 ) -> None:
     """Tag articles sentence by sentence (or by line, or whole documents), streaming."""
-    import os
+    if engine == "dask":
+        _tag_with_dask(
+            paths,
+            model,
+            output,
+            fmt,
+            unit,
+            text_column,
+            min_confidence,
+            batch_size,
+            jobs,
+            scheduler,
+            partitions,
+            quiet,
+            force,
+            allow_version_mismatch,
+        )
+        return
 
     from stance.errors import UsageError
     from stance.persist import check_writable, load_tagger
@@ -294,6 +333,58 @@ def tag(
     )
 
 
+def _tag_with_dask(
+    paths: list[str],
+    model: Path,
+    output: Path | None,
+    fmt: str | None,
+    unit: str,
+    text_column: str,
+    min_confidence: float,
+    batch_size: int,
+    jobs: int | None,
+    scheduler: str | None,
+    partitions: int | None,
+    quiet: bool,
+    force: bool,
+    allow_version_mismatch: bool,
+) -> None:
+    with _errors():
+        from stance.distributed import tag_with_dask
+        from stance.errors import UsageError
+        from stance.persist import load_tagger
+
+        if output is None:
+            raise UsageError("--engine dask writes part files: name a folder with -o")
+        load_tagger(model, allow_version_mismatch=allow_version_mismatch)  # check it first
+        show = not quiet and sys.stderr.isatty()
+        with _progress() if show else contextlib.nullcontext(None) as progress:
+            result = tag_with_dask(
+                paths,
+                model_path=model,
+                out_dir=output,
+                fmt=fmt or "parquet",
+                unit=unit,
+                text_column=text_column,
+                min_confidence=min_confidence,
+                batch_size=batch_size,
+                partitions=partitions,
+                scheduler=scheduler,
+                workers=jobs,
+                force=force,
+                progress=(lambda done, total: progress("partitions", done, total))
+                if progress
+                else (lambda done, total: None),
+            )
+    for file, reason in result.report.skipped:
+        _warn(f"skipped {reason}" if reason.startswith(file) else f"skipped {file}: {reason}")
+    typer.echo(
+        f"tagged {result.rows} {unit}s in {result.partitions} partitions to {output}"
+        + (f" ({result.skipped_parts} parts already done)" if result.skipped_parts else ""),
+        err=True,
+    )
+
+
 def _write_batches(
     batches: Any,
     fmt: str,
@@ -304,14 +395,19 @@ def _write_batches(
     progress: Any,
     report: Any,
 ) -> int:
+    from stance.report import HtmlReport
     from stance.tagging import output_columns
     from stance.writers import ParquetSink, header_line, open_output
 
     columns = output_columns(labels)
     count = 0
     with open_output(output, force=force, binary=fmt == "parquet") as stream:
-        sink = ParquetSink(stream, columns) if fmt == "parquet" else None
-        if fmt == "csv":
+        sink: Any = None
+        if fmt == "parquet":
+            sink = ParquetSink(stream, columns)
+        elif fmt == "html":
+            sink = HtmlReport(stream, labels)
+        elif fmt == "csv":
             stream.write(header_line(columns))
         for tagged in batches:
             if sink is not None:
@@ -439,15 +535,33 @@ def evaluate(
     errors: Annotated[
         int, Opt("--errors", "-e", min=0, help="How many worst misclassified sentences to show.")
     ] = 10,
+    plots: Annotated[
+        Path | None,
+        Opt(
+            "--plots",
+            "-p",
+            file_okay=False,
+            help="Write confusion.png and reliability.png here (needs matplotlib).",
+        ),
+    ] = None,
     allow_version_mismatch: AllowMismatchOpt = False,
 ) -> None:
     """Score a saved model on labelled sentences: metrics, confusion, calibration, errors."""
     from stance.evaluation import evaluate_files
 
     with _errors():
+        if plots is not None:
+            from stance.plots import require_matplotlib
+
+            require_matplotlib()  # before the work, not after it
         report = evaluate_files(
             paths, model_path=model, errors=errors, allow_version_mismatch=allow_version_mismatch
         )
+        if plots is not None:
+            from stance.plots import evaluation_plots
+
+            for path in evaluation_plots(report, plots):
+                typer.echo(f"wrote {path}", err=True)
     if as_json:
         typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
     else:
@@ -551,6 +665,10 @@ def info(
     model: ModelOpt = DEFAULT_MODEL,
     top: Annotated[int, Opt("--top", "-k", min=1, help="Strongest n-grams per label.")] = 10,
     as_json: Annotated[bool, Opt("--json", help="Print JSON instead of tables.")] = False,
+    plots: Annotated[
+        Path | None,
+        Opt("--plots", "-p", file_okay=False, help="Write top_ngrams.png here (needs matplotlib)."),
+    ] = None,
     allow_version_mismatch: AllowMismatchOpt = False,
 ) -> None:
     """The model card: manifest, scores, and the strongest n-grams per label."""
@@ -560,6 +678,11 @@ def info(
     with _errors():
         pipeline, card = load_model(model, allow_version_mismatch=allow_version_mismatch)
         features = top_features(pipeline, top=top)
+        if plots is not None:
+            from stance.plots import feature_plot
+
+            for path in feature_plot(features, plots):
+                typer.echo(f"wrote {path}", err=True)
     if as_json:
         typer.echo(json.dumps({"manifest": card, "top_features": features}, indent=2))
         return

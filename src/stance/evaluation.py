@@ -141,8 +141,10 @@ def linear_weights(model: Any) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _clean(name: str) -> str:
-    # FeatureUnion prefixes names with its step ("word__", "char__").
-    return name.split("__", 1)[1] if "__" in name else name
+    """A feature's display name: word n-grams as they are, character n-grams in brackets
+    (so "[wes]" is not mistaken for a word). FeatureUnion prefixes names with its step."""
+    step, _, gram = name.partition("__")
+    return f"[{gram}]" if step == "char" else (gram or step)
 
 
 def explain(model: Any, text: str, *, top: int = 10) -> dict[str, Any]:

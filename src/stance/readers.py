@@ -14,12 +14,12 @@ import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 from stance.errors import DataError, UsageError
 
 TEXT_SUFFIXES = (".txt", ".md")
-TABLE_SUFFIXES = (".csv", ".jsonl")
+TABLE_SUFFIXES = (".csv", ".jsonl", ".parquet")
 STDIN = "-"
 BLOCK_CHARS = 1 << 20
 # A paragraph longer than this (no blank line in 16 M characters) is cut at a line break or
@@ -153,20 +153,45 @@ def _csv_header(path: Path, text_column: str) -> list[str] | None:
     return header
 
 
+def _decoded_lines(handle: BinaryIO, position: list[int]) -> Iterator[str]:
+    """Lines of a binary file as text, counting in position[0] the bytes consumed, so a
+    table can be resumed at a byte offset (how partitions of one large file are read)."""
+    first = handle.tell() == 0
+    for line in handle:
+        position[0] += len(line)
+        yield line.decode("utf-8-sig" if first else "utf-8")
+        first = False
+
+
 def _csv_documents(
-    path: Path, header: list[str], column: int, report: ReadReport
+    path: Path,
+    header: list[str],
+    column: int,
+    report: ReadReport,
+    *,
+    offset: int = 0,
+    start: int = 1,
+    stop: int | None = None,
 ) -> Iterator[Document]:
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle, strict=True)
+    """Rows of a CSV file as documents; with `offset`, from the row numbered `start` that
+    begins at that byte, up to (not including) row `stop`."""
+    with open(path, "rb") as handle:
+        position = [0]
+        reader = csv.reader(_decoded_lines(handle, position), strict=True)
         try:
             next(reader)
-            for number, fields in enumerate(reader, start=1):
+            if offset:
+                handle.seek(offset)
+                reader = csv.reader(_decoded_lines(handle, position), strict=True)
+            for number, fields in enumerate(reader, start=start):
+                if stop is not None and number >= stop:
+                    return
                 if not fields:
                     continue
+                where = f"line {reader.line_num}" if not offset else f"row {number}"
                 if len(fields) != len(header):
                     raise DataError(
-                        f"{path} line {reader.line_num}: {len(fields)} fields, "
-                        f"the header has {len(header)}"
+                        f"{path} {where}: {len(fields)} fields, the header has {len(header)}"
                     )
                 report.bytes_read += len(fields[column])
                 yield Document(f"{path}#{number}", fields[column])
@@ -174,26 +199,132 @@ def _csv_documents(
             raise DataError(f"{path} line {reader.line_num}: malformed CSV ({error})") from None
 
 
-def _jsonl_documents(path: Path, text_column: str, report: ReadReport) -> Iterator[Document]:
-    number = 0
-    with open(path, encoding="utf-8-sig") as handle:
-        for line_number, line in enumerate(handle, start=1):
+def _jsonl_documents(
+    path: Path,
+    text_column: str,
+    report: ReadReport,
+    *,
+    offset: int = 0,
+    start: int = 1,
+    stop: int | None = None,
+) -> Iterator[Document]:
+    """Non-empty lines of a JSON Lines file as documents (numbered from `start`, read from
+    byte `offset`, up to document `stop`)."""
+    number = start - 1
+    with open(path, "rb") as handle:
+        handle.seek(offset)
+        for line_number, line in enumerate(_decoded_lines(handle, [offset]), start=1):
             report.bytes_read += len(line)
             if not line.strip():
                 continue
             number += 1
+            if stop is not None and number >= stop:
+                return
+            where = f"line {line_number}" if not offset else f"document {number}"
             try:
                 record = json.loads(line)
             except json.JSONDecodeError as error:
-                raise DataError(
-                    f"{path} line {line_number}: not valid JSON ({error.msg})"
-                ) from None
+                raise DataError(f"{path} {where}: not valid JSON ({error.msg})") from None
             if not isinstance(record, dict) or not isinstance(record.get(text_column), str):
                 raise DataError(
-                    f"{path} line {line_number}: expected an object with a string "
+                    f"{path} {where}: expected an object with a string "
                     f"{text_column!r}; name the text field with --text-column"
                 )
             yield Document(f"{path}#{number}", record[text_column])
+
+
+def _parquet_documents(
+    path: Path, text_column: str, report: ReadReport, *, start: int = 1, stop: int | None = None
+) -> Iterator[Document]:
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise UsageError("reading Parquet needs pyarrow: pip install 'stance[parquet]'") from None
+    try:
+        file = pq.ParquetFile(path)
+    except Exception as error:  # pyarrow raises several types for a file it cannot read
+        raise DataError(f"{path}: not a readable Parquet file ({error})") from None
+    if text_column not in file.schema_arrow.names:
+        raise DataError(
+            f"{path}: no column {text_column!r} (columns: {', '.join(file.schema_arrow.names)}); "
+            "name the text column with --text-column"
+        )
+    number = 0
+    for batch in file.iter_batches(columns=[text_column], batch_size=10_000):
+        for text in batch.column(0).to_pylist():
+            number += 1
+            if number < start:
+                continue
+            if stop is not None and number >= stop:
+                return
+            text = text if isinstance(text, str) else ""
+            report.bytes_read += len(text)
+            yield Document(f"{path}#{number}", text)
+
+
+def read_table_range(
+    path: Path,
+    *,
+    text_column: str = "text",
+    offset: int = 0,
+    start: int = 1,
+    stop: int | None = None,
+    report: ReadReport | None = None,
+) -> Iterator[Document]:
+    """Rows `start` (at byte `offset`) up to `stop` of a CSV/JSONL/Parquet input, with the
+    same document ids as reading the whole file."""
+    report = report if report is not None else ReadReport()
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        return _parquet_documents(path, text_column, report, start=start, stop=stop)
+    if suffix == ".jsonl":
+        return _jsonl_documents(path, text_column, report, offset=offset, start=start, stop=stop)
+    header = _csv_header(path, text_column)
+    if header is None:
+        return iter(())
+    return _csv_documents(
+        path, header, header.index(text_column), report, offset=offset, start=start, stop=stop
+    )
+
+
+def scan_table(
+    path: Path, *, text_column: str = "text", every: int = 10_000
+) -> tuple[int, list[tuple[int, int]]]:
+    """Rows in a CSV/JSONL/Parquet input, and (row number, byte offset) at every `every`-th
+    row: where partitions of one large file start."""
+    suffix = path.suffix.lower()
+    marks: list[tuple[int, int]] = []
+    if suffix == ".parquet":
+        count = sum(1 for _ in _parquet_documents(path, text_column, ReadReport()))
+        return count, [(n, 0) for n in range(1, count + 1, every)]
+    check_text_file(path)
+    with open(path, "rb") as handle:
+        position = [0]
+        if suffix == ".csv":
+            header = _csv_header(path, text_column)
+            if header is None:
+                return 0, []
+            reader = csv.reader(_decoded_lines(handle, position), strict=True)
+            try:
+                next(reader)
+                number = 0
+                start = position[0]
+                for number, _fields in enumerate(reader, start=1):
+                    if (number - 1) % every == 0:
+                        marks.append((number, start))
+                    start = position[0]
+            except csv.Error as error:
+                raise DataError(f"{path} line {reader.line_num}: malformed CSV ({error})") from None
+            return number, marks
+        number = 0
+        start = 0
+        for line in _decoded_lines(handle, position):
+            if line.strip():
+                number += 1
+                if (number - 1) % every == 0:
+                    marks.append((number, start))
+            start = position[0]
+        return number, marks
 
 
 def read_file(
@@ -205,8 +336,9 @@ def read_file(
 ) -> Iterator[Document]:
     """The documents of one file, lazily. Checks encoding first (DataError if unusable)."""
     report = report if report is not None else ReadReport()
-    check_text_file(path)
     suffix = path.suffix.lower()
+    if suffix != ".parquet":
+        check_text_file(path)
     if suffix == ".csv":
         header = _csv_header(path, text_column)
         if header is None:
@@ -214,6 +346,8 @@ def read_file(
         return _csv_documents(path, header, header.index(text_column), report)
     if suffix == ".jsonl":
         return _jsonl_documents(path, text_column, report)
+    if suffix == ".parquet":
+        return _parquet_documents(path, text_column, report)
     return _text_pieces(path, report, whole=whole)
 
 

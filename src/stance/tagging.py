@@ -28,8 +28,9 @@ UNCERTAIN = "uncertain"
 ENCODED_FORMATS = ("csv", "jsonl")
 _LINE = re.compile(r"[^\n]+")
 
-# (doc, index, start, end, text) of one unit
-Unit = tuple[str, int, int, int, str]
+# (doc, index, start, end, text) of one unit; units of a batch also carry, sixth, the text
+# between the previous unit and this one (for the HTML report's paragraphs).
+Unit = tuple[str, int, int, int, str] | tuple[str, int, int, int, str, str]
 
 
 def iter_units(text: str, *, unit: str = "sentence") -> Iterator[Sentence]:
@@ -92,9 +93,13 @@ def _work_items(documents: Iterable[Document], *, unit: str, size: int) -> Itera
         # units, and numbering continues across the pieces of one document.
         if document.id != current or document.offset == 0:
             current, next_index = document.id, 0
-        base = document.offset
+        base, previous = document.offset, 0
         for span in iter_units(document.text, unit=unit):
-            batch.append((document.id, next_index, base + span.start, base + span.end, span.text))
+            gap = document.text[previous : span.start]
+            batch.append(
+                (document.id, next_index, base + span.start, base + span.end, span.text, gap)
+            )
+            previous = span.end
             next_index += 1
             weight += 1
             if weight >= size:
@@ -108,10 +113,19 @@ def _expand(entries: list[Entry], unit: str) -> list[Unit]:
     units: list[Unit] = []
     for entry in entries:
         if isinstance(entry, Document):
-            units.extend(
-                (entry.id, index, span.start, span.end, span.text)
-                for index, span in enumerate(iter_units(entry.text, unit=unit))
-            )
+            previous = 0
+            for index, span in enumerate(iter_units(entry.text, unit=unit)):
+                units.append(
+                    (
+                        entry.id,
+                        index,
+                        span.start,
+                        span.end,
+                        span.text,
+                        entry.text[previous : span.start],
+                    )
+                )
+                previous = span.end
         else:
             units.append(entry)
     return units
@@ -166,6 +180,9 @@ class Tagger:
             result.encoded = buffer.getvalue()
         else:
             rows = [dict(zip(self.columns, row, strict=True)) for row in values]
+            if fmt == "html":
+                for row, unit in zip(rows, batch, strict=True):
+                    row["_gap"] = unit[5] if len(unit) > 5 else " "
             if fmt == "jsonl":
                 result.encoded = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
             else:
@@ -352,10 +369,13 @@ class Summary:
             row[f"n_{label}"] = self.counts.get(label, 0)
         for label in self.labels:
             row[f"share_{label}"] = round(self.counts.get(label, 0) / self.units, 4)
-        stances = {k: v for k, v in self.counts.items() if k in self.labels}
-        row["dominant"] = (
-            max(stances, key=lambda k: (stances[k], k != "neutral")) if stances else ""
-        )
+        row["dominant"] = dominant_label(self.counts, self.labels)
         row["mean_confidence"] = round(self.confidence / self.units, 4)
         self.emit(row)
         self.doc, self.counts, self.confidence, self.units = None, {}, 0.0, 0
+
+
+def dominant_label(counts: dict[str, int], labels: Iterable[str]) -> str:
+    """The most frequent of `labels` in `counts`; a stance wins a tie with neutral."""
+    stances = {label: counts[label] for label in labels if counts.get(label)}
+    return max(stances, key=lambda k: (stances[k], k != "neutral")) if stances else ""

@@ -15,7 +15,7 @@ from typing import IO, Any
 from stance.errors import UsageError
 from stance.persist import atomic_open
 
-FORMATS = ("table", "csv", "jsonl", "parquet")
+FORMATS = ("table", "csv", "jsonl", "parquet", "html")
 
 
 def header_line(columns: list[str]) -> str:
