@@ -31,10 +31,15 @@ def main() -> None:
         cv = cross_validate(texts, labels, params={"calibration": calibration}, n_splits=args.cv)
         report = score_predictions(labels, cv.oof_proba, cv.labels)
         results[calibration or "none"] = {
-            "macro_f1": report["macro_f1"], "accuracy": report["accuracy"], "ece": report["ece"],
+            "macro_f1": report["macro_f1"],
+            "accuracy": report["accuracy"],
+            "ece": report["ece"],
             "seconds": round(time.perf_counter() - started, 1),
-            "reliability": [(r["lower"], r["count"], r["confidence"], r["accuracy"])
-                            for r in report["reliability"] if r["count"]],
+            "reliability": [
+                (r["lower"], r["count"], r["confidence"], r["accuracy"])
+                for r in report["reliability"]
+                if r["count"]
+            ],
         }
     print(json.dumps(results, indent=1))
 

@@ -9,8 +9,9 @@ Builds inputs of about 10 MB, 100 MB and 1 GB from the presidential press releas
     time and the peak RSS of the whole process tree (the CLI and its workers);
   - fastText: a supervised model trained on the same labelled data (word bigrams), its
     predict on the same sentences (split by stance's splitter), one thread, timed alone.
-Also: `stance --help` and a one-sentence `stance tag` wall time, and training time on N
-sentences (labelled by the shipped model, only to have labels of realistic text).
+Also: `stance --help` and a one-sentence `stance tag` wall time, `--engine dask` with one
+and all local workers at one size, and training time on N sentences (labelled by the shipped
+model, only to have labels of realistic text).
 Needs `pip install fasttext` (a benchmark-only dependency). Prints JSON.
 """
 
@@ -135,8 +136,9 @@ def fasttext_model(labels: Path, workdir: Path):
     with open(train, "w", encoding="utf-8") as handle:
         for text, label in zip(frame["text"], frame["label"], strict=True):
             handle.write(f"__label__{label} {' '.join(text.split())}\n")
-    return fasttext.train_supervised(str(train), wordNgrams=2, epoch=25, lr=0.5, thread=2,
-                                     verbose=0)
+    return fasttext.train_supervised(
+        str(train), wordNgrams=2, epoch=25, lr=0.5, thread=2, verbose=0
+    )
 
 
 def fasttext_predict_seconds(model, sentences: list[str]) -> float:
@@ -156,12 +158,17 @@ def startup(model: Path) -> dict:
         helps.append(time.perf_counter() - started)
     for _ in range(3):
         started = time.perf_counter()
-        subprocess.run([STANCE, "tag", "-", "-m", str(model), "-f", "csv", "-q"],
-                       input=b"We must freeze the front and dig in.", capture_output=True,
-                       check=True)
+        subprocess.run(
+            [STANCE, "tag", "-", "-m", str(model), "-f", "csv", "-q"],
+            input=b"We must freeze the front and dig in.",
+            capture_output=True,
+            check=True,
+        )
         tags.append(time.perf_counter() - started)
-    return {"help_seconds": round(statistics.median(helps), 3),
-            "one_sentence_tag_seconds": round(statistics.median(tags), 3)}
+    return {
+        "help_seconds": round(statistics.median(helps), 3),
+        "one_sentence_tag_seconds": round(statistics.median(tags), 3),
+    }
 
 
 def training_time(model_path: Path, folder: Path, count: int, workdir: Path) -> dict:
@@ -183,8 +190,9 @@ def training_time(model_path: Path, folder: Path, count: int, workdir: Path) -> 
         writer = csv.writer(handle)
         writer.writerow(["text", "label"])
         writer.writerows(zip(sentences, labels, strict=True))
-    seconds, peak = run_measured([STANCE, "train", str(data), "-o", str(workdir / "big.joblib"),
-                                  "--cv", "0", "-F"])
+    seconds, peak = run_measured(
+        [STANCE, "train", str(data), "-o", str(workdir / "big.joblib"), "--cv", "0", "-F"]
+    )
     return {"sentences": count, "seconds": round(seconds, 1), "peak_rss_mb": round(peak / 1024)}
 
 
@@ -196,6 +204,12 @@ def main() -> None:
     parser.add_argument("--sizes", default="10,100,1000", help="input sizes in MB")
     parser.add_argument("--train-sentences", type=int, default=1_000_000)
     parser.add_argument("--workdir", type=Path)
+    parser.add_argument(
+        "--dask",
+        type=int,
+        default=100,
+        help="also time --engine dask with 1 and all workers at this size (MB)",
+    )
     args = parser.parse_args()
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="stance-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
@@ -215,24 +229,72 @@ def main() -> None:
         size = build_corpus(folder, bodies, megabytes)
         floor = read_floor(folder)
         sentences = sentences_of(folder)
-        row = {"megabytes": round(size / 2**20, 1), "sentences": len(sentences),
-               "read_floor_mb_s": round(size / 2**20 / floor, 1)}
+        row = {
+            "megabytes": round(size / 2**20, 1),
+            "sentences": len(sentences),
+            "read_floor_mb_s": round(size / 2**20 / floor, 1),
+        }
         for jobs in (cores, 1):
             out = workdir / "out.csv"
-            seconds, peak = run_measured([STANCE, "tag", str(folder), "-m", str(args.model),
-                                          "-o", str(out), "-f", "csv", "-F", "-q",
-                                          "-j", str(jobs)])
+            seconds, peak = run_measured(
+                [
+                    STANCE,
+                    "tag",
+                    str(folder),
+                    "-m",
+                    str(args.model),
+                    "-o",
+                    str(out),
+                    "-f",
+                    "csv",
+                    "-F",
+                    "-q",
+                    "-j",
+                    str(jobs),
+                ]
+            )
             row[f"stance_j{jobs}"] = {
                 "seconds": round(seconds, 2),
                 "sentences_s": round(len(sentences) / seconds),
                 "mb_s": round(size / 2**20 / seconds, 2),
                 "peak_rss_mb": round(peak / 1024),
             }
+        if args.dask and megabytes == args.dask:
+            for workers in (1, cores):
+                out_dir = workdir / f"dask{workers}"
+                seconds, peak = run_measured(
+                    [
+                        STANCE,
+                        "tag",
+                        str(folder),
+                        "-m",
+                        str(args.model),
+                        "--engine",
+                        "dask",
+                        "-o",
+                        str(out_dir),
+                        "-f",
+                        "csv",
+                        "-F",
+                        "-q",
+                        "-j",
+                        str(workers),
+                    ]
+                )
+                row[f"dask_{workers}_workers"] = {
+                    "seconds": round(seconds, 2),
+                    "sentences_s": round(len(sentences) / seconds),
+                    "peak_rss_mb": round(peak / 1024),
+                }
+                shutil.rmtree(out_dir)
         ft_seconds = fasttext_predict_seconds(ft, sentences)
-        row["fasttext_predict"] = {"seconds": round(ft_seconds, 2),
-                                   "sentences_s": round(len(sentences) / ft_seconds)}
+        row["fasttext_predict"] = {
+            "seconds": round(ft_seconds, 2),
+            "sentences_s": round(len(sentences) / ft_seconds),
+        }
         row["ratio_stance_all_cores_vs_fasttext"] = round(
-            row[f"stance_j{cores}"]["sentences_s"] / row["fasttext_predict"]["sentences_s"], 3)
+            row[f"stance_j{cores}"]["sentences_s"] / row["fasttext_predict"]["sentences_s"], 3
+        )
         results["sizes"].append(row)
         print(json.dumps(row), file=sys.stderr)
         del sentences
@@ -245,7 +307,9 @@ def main() -> None:
     if len(sizes) > 1:
         results["rss_largest_over_smallest"] = round(
             sizes[-1][f"stance_j{cores}"]["peak_rss_mb"]
-            / sizes[0][f"stance_j{cores}"]["peak_rss_mb"], 2)
+            / sizes[0][f"stance_j{cores}"]["peak_rss_mb"],
+            2,
+        )
     print(json.dumps(results, indent=2))
 
 

@@ -395,31 +395,14 @@ def _write_batches(
     progress: Any,
     report: Any,
 ) -> int:
-    from stance.report import HtmlReport
-    from stance.tagging import output_columns
-    from stance.writers import ParquetSink, header_line, open_output
+    from stance.writers import open_output, write_tagged
 
-    columns = output_columns(labels)
-    count = 0
+    def after(tagged: Any, count: int) -> None:
+        summarise(tagged)
+        progress(report.bytes_read, count)
+
     with open_output(output, force=force, binary=fmt == "parquet") as stream:
-        sink: Any = None
-        if fmt == "parquet":
-            sink = ParquetSink(stream, columns)
-        elif fmt == "html":
-            sink = HtmlReport(stream, labels)
-        elif fmt == "csv":
-            stream.write(header_line(columns))
-        for tagged in batches:
-            if sink is not None:
-                sink.write(tagged.rows)
-            else:
-                stream.write(tagged.encoded)
-            count += len(tagged.labels)
-            summarise(tagged)
-            progress(report.bytes_read, count)
-        if sink is not None:
-            sink.close()
-    return count
+        return write_tagged(batches, stream, fmt=fmt, labels=labels, on_batch=after)
 
 
 @contextlib.contextmanager

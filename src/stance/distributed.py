@@ -159,15 +159,14 @@ def part_path(out_dir: Path, index: int, fmt: str) -> Path:
 def tag_partition(index: int, sources: list[Source], out_dir: str, settings: dict[str, Any]) -> int:
     """Tag one partition into its part file (skipped if already there); returns its rows."""
     from stance.persist import atomic_open
-    from stance.tagging import output_columns, tag_batches
-    from stance.writers import ParquetSink, header_line
+    from stance.tagging import tag_batches
+    from stance.writers import write_tagged
 
     fmt = settings["format"]
     target = part_path(Path(out_dir), index, fmt)
     if target.exists():
         return -1
     model = _model(settings["model"])
-    columns = output_columns([str(c) for c in model.classes_])
     documents = (
         d for s in sources for d in _documents(s, settings["text_column"], settings["unit"])
     )
@@ -179,20 +178,8 @@ def tag_partition(index: int, sources: list[Source], out_dir: str, settings: dic
         batch_size=settings["batch_size"],
         fmt=None if fmt == "parquet" else fmt,
     )
-    count = 0
     with atomic_open(target, "wb" if fmt == "parquet" else "w", force=True) as handle:
-        sink = ParquetSink(handle, columns) if fmt == "parquet" else None
-        if fmt == "csv":
-            handle.write(header_line(columns))
-        for tagged in batches:
-            if sink is not None:
-                sink.write(tagged.rows)
-            else:
-                handle.write(tagged.encoded)
-            count += len(tagged.labels)
-        if sink is not None:
-            sink.close()
-    return count
+        return write_tagged(batches, handle, fmt=fmt, labels=[str(c) for c in model.classes_])
 
 
 def _check_out_dir(out_dir: Path, plan: Plan, force: bool) -> None:
@@ -276,7 +263,7 @@ def tag_with_dask(
                 threads_per_worker=1,
                 processes=True,
                 host="127.0.0.1",
-                dashboard_address=None,
+                dashboard_address="127.0.0.1:0",
                 silence_logs=40,
             )
             owned = client = distributed.Client(cluster)

@@ -46,6 +46,22 @@ def reliability(
     return round(ece, 4), table
 
 
+def per_class_scores(
+    gold: Sequence[str], predicted: Sequence[str], labels: Sequence[str]
+) -> dict[str, dict[str, float]]:
+    """Precision, recall, F1 and support of each label."""
+    precision, recall, f1, support = prfs(gold, predicted, labels=list(labels), zero_division=0)
+    return {
+        name: {
+            "precision": round(float(p), 4),
+            "recall": round(float(r), 4),
+            "f1": round(float(f), 4),
+            "support": int(s),
+        }
+        for name, p, r, f, s in zip(labels, precision, recall, f1, support, strict=True)
+    }
+
+
 def score_predictions(
     labels: Sequence[str],
     proba: np.ndarray,
@@ -60,7 +76,6 @@ def score_predictions(
     y = np.asarray(labels, dtype=object)
     predicted = np.asarray(classes, dtype=object)[proba.argmax(axis=1)]
     names = sorted(set(classes) | set(y))
-    precision, recall, f1, support = prfs(y, predicted, labels=names, zero_division=0)
     correct = predicted == y
     ece, table = reliability(proba, correct, bins=bins)
     report: dict[str, Any] = {
@@ -69,15 +84,7 @@ def score_predictions(
         "macro_f1": round(
             float(f1_score(y, predicted, labels=names, average="macro", zero_division=0)), 4
         ),
-        "per_class": {
-            name: {
-                "precision": round(float(p), 4),
-                "recall": round(float(r), 4),
-                "f1": round(float(f), 4),
-                "support": int(s),
-            }
-            for name, p, r, f, s in zip(names, precision, recall, f1, support, strict=True)
-        },
+        "per_class": per_class_scores(y, predicted, names),
         "labels": names,
         "confusion": confusion_matrix(y, predicted, labels=names).tolist(),
         "ece": ece,

@@ -8,11 +8,12 @@ from typing import Any
 
 import numpy as np
 from sklearn.base import clone
-from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
+from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import StratifiedGroupKFold
 from sklearn.pipeline import Pipeline
 
 from stance.errors import DataError, UsageError
+from stance.evaluation import per_class_scores
 from stance.labels import LabelledData, read_labels
 from stance.persist import check_writable, manifest_path, save_model
 from stance.pipeline import build_pipeline, params_from_json, pipeline_params
@@ -127,18 +128,7 @@ def cross_validate(
         )
     progress("cross-validating", n_splits, n_splits)
     predicted = np.asarray(classes)[oof.argmax(axis=1)]
-    precision, recall, f1, support = precision_recall_fscore_support(
-        y, predicted, labels=classes, zero_division=0
-    )
-    per_class = {
-        label: {
-            "precision": round(float(p), 4),
-            "recall": round(float(r), 4),
-            "f1": round(float(f), 4),
-            "support": int(s),
-        }
-        for label, p, r, f, s in zip(classes, precision, recall, f1, support, strict=True)
-    }
+    per_class = per_class_scores(y, predicted, classes)
     return CVResult(n_splits, classes, fold_accuracy, fold_macro_f1, per_class, oof)
 
 

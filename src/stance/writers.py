@@ -8,7 +8,7 @@ import csv
 import io
 import json
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -95,3 +95,40 @@ def open_output(
         return
     with atomic_open(Path(path), "wb" if binary else "w", force=force) as handle:
         yield handle
+
+
+def write_tagged(
+    batches: Iterable[Any],
+    stream: IO[Any],
+    *,
+    fmt: str,
+    labels: list[str],
+    on_batch: Callable[[Any, int], None] | None = None,
+) -> int:
+    """Write tagged batches (stance.tagging.Tagged) in `fmt` as they arrive; returns rows.
+
+    `on_batch(tagged, rows_so_far)` is called after each batch (summaries, progress).
+    """
+    from stance.report import HtmlReport
+    from stance.tagging import output_columns
+
+    columns = output_columns(labels)
+    sink: Any = None
+    if fmt == "parquet":
+        sink = ParquetSink(stream, columns)
+    elif fmt == "html":
+        sink = HtmlReport(stream, labels)
+    elif fmt == "csv":
+        stream.write(header_line(columns))
+    count = 0
+    for tagged in batches:
+        if sink is not None:
+            sink.write(tagged.rows)
+        else:
+            stream.write(tagged.encoded)
+        count += len(tagged.labels)
+        if on_batch is not None:
+            on_batch(tagged, count)
+    if sink is not None:
+        sink.close()
+    return count
