@@ -12,18 +12,13 @@ from typing import Any
 
 __all__ = ["output_meta", "tag_dataframe"]
 
-_LOADED: dict[str, Any] = {}
-
 
 def _model(model: Any) -> Any:
-    """A loaded model; paths are loaded once per process (Dask workers reuse it)."""
+    """A loaded model; a path is loaded once per process (Dask workers reuse it)."""
     if isinstance(model, str | Path):
-        key = str(Path(model).resolve())
-        if key not in _LOADED:
-            from stance.persist import load_tagger
+        from stance.persist import cached_tagger
 
-            _LOADED[key], _ = load_tagger(Path(model))
-        return _LOADED[key]
+        return cached_tagger(Path(model))
     return model
 
 

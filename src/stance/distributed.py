@@ -140,25 +140,13 @@ def _documents(source: Source, text_column: str, unit: str) -> Iterator[Document
     )
 
 
-# One model per worker process, loaded on first use.
-_MODELS: dict[str, Any] = {}
-
-
-def _model(path: str) -> Any:
-    if path not in _MODELS:
-        from stance.persist import load_tagger
-
-        _MODELS[path], _ = load_tagger(Path(path), allow_version_mismatch=True)
-    return _MODELS[path]
-
-
 def part_path(out_dir: Path, index: int, fmt: str) -> Path:
     return Path(out_dir) / f"part-{index:05d}.{fmt}"
 
 
 def tag_partition(index: int, sources: list[Source], out_dir: str, settings: dict[str, Any]) -> int:
     """Tag one partition into its part file (skipped if already there); returns its rows."""
-    from stance.persist import atomic_open
+    from stance.persist import atomic_open, cached_tagger
     from stance.tagging import tag_batches
     from stance.writers import write_tagged
 
@@ -166,7 +154,8 @@ def tag_partition(index: int, sources: list[Source], out_dir: str, settings: dic
     target = part_path(Path(out_dir), index, fmt)
     if target.exists():
         return -1
-    model = _model(settings["model"])
+    # The client checked the model (and any version mismatch) before submitting tasks.
+    model = cached_tagger(Path(settings["model"]), allow_version_mismatch=True)
     documents = (
         d for s in sources for d in _documents(s, settings["text_column"], settings["unit"])
     )

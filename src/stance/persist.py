@@ -227,3 +227,14 @@ def load_model(path: Path, *, allow_version_mismatch: bool = False) -> tuple[Any
             f"{path}: the model's labels {classes} do not match the manifest's {card['labels']}"
         )
     return pipeline, card
+
+
+_TAGGERS: dict[tuple[str, bool], Any] = {}
+
+
+def cached_tagger(path: Path, *, allow_version_mismatch: bool = False) -> Any:
+    """load_tagger's model, loaded once per process (Dask workers, map_partitions)."""
+    key = (str(Path(path).resolve()), allow_version_mismatch)
+    if key not in _TAGGERS:
+        _TAGGERS[key], _ = load_tagger(Path(path), allow_version_mismatch=allow_version_mismatch)
+    return _TAGGERS[key]

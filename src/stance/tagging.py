@@ -53,15 +53,30 @@ def iter_units(text: str, *, unit: str = "sentence") -> Iterator[Sentence]:
         raise UsageError(f"unknown unit {unit!r}; choose one of {', '.join(UNITS)}")
 
 
+def _spans(document: Document, unit: str, first_index: int) -> Iterator[Unit]:
+    """The units of one document or piece, numbered from `first_index`, with offsets into
+    the whole document and, sixth, the text since the previous unit."""
+    base, previous = document.offset, 0
+    for index, span in enumerate(iter_units(document.text, unit=unit), start=first_index):
+        yield (
+            document.id,
+            index,
+            base + span.start,
+            base + span.end,
+            span.text,
+            document.text[previous : span.start],
+        )
+        previous = span.end
+
+
 def iter_document_units(documents: Iterable[Document], *, unit: str = "sentence") -> Iterator[Unit]:
     """Units of every document; pieces of one large document continue its numbering."""
     previous, index = None, 0
     for document in documents:
         if document.id != previous or document.offset == 0:
             previous, index = document.id, 0
-        base = document.offset
-        for span in iter_units(document.text, unit=unit):
-            yield (document.id, index, base + span.start, base + span.end, span.text)
+        for item in _spans(document, unit, index):
+            yield item[:5]
             index += 1
 
 
@@ -93,13 +108,8 @@ def _work_items(documents: Iterable[Document], *, unit: str, size: int) -> Itera
         # units, and numbering continues across the pieces of one document.
         if document.id != current or document.offset == 0:
             current, next_index = document.id, 0
-        base, previous = document.offset, 0
-        for span in iter_units(document.text, unit=unit):
-            gap = document.text[previous : span.start]
-            batch.append(
-                (document.id, next_index, base + span.start, base + span.end, span.text, gap)
-            )
-            previous = span.end
+        for item in _spans(document, unit, next_index):
+            batch.append(item)
             next_index += 1
             weight += 1
             if weight >= size:
@@ -113,19 +123,7 @@ def _expand(entries: list[Entry], unit: str) -> list[Unit]:
     units: list[Unit] = []
     for entry in entries:
         if isinstance(entry, Document):
-            previous = 0
-            for index, span in enumerate(iter_units(entry.text, unit=unit)):
-                units.append(
-                    (
-                        entry.id,
-                        index,
-                        span.start,
-                        span.end,
-                        span.text,
-                        entry.text[previous : span.start],
-                    )
-                )
-                previous = span.end
+            units.extend(_spans(entry, unit, 0))
         else:
             units.append(entry)
     return units
