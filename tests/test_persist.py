@@ -123,7 +123,9 @@ def test_tagging_model_loads_from_arrays_without_unpickling(tiny_model, tmp_path
     model, _ = load_tagger(path)
     assert isinstance(model, FastModel)
     texts = ["Freeze the front.", "Stop the war.", "Total victory!", "Leave a reply."]
-    assert np.array_equal(model.predict_proba(texts), tiny_model.predict_proba(texts))
+    expected = tiny_model.predict_proba(texts)
+    assert abs(model.predict_proba(texts) - expected).max() < 1e-12
+    assert list(model.predict(texts)) == list(tiny_model.predict(texts))
     data = bytearray(arrays_path(path).read_bytes())
     data[-10] ^= 1
     arrays_path(path).write_bytes(bytes(data))

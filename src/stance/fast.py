@@ -1,11 +1,14 @@
-"""The tagging hot path: the fitted pipeline's arithmetic, faster, with the same numbers.
+"""The tagging hot path: the fitted pipeline's arithmetic, faster, with the same predictions.
 
-Nearly all the time to tag a sentence goes to the vectorisers' Python loops, building and
-looking up every n-gram string. Here character n-grams (`char_wb`, which depend on one word
-only) are computed once per distinct word and combined with a sparse product; word uni- and
-bigrams are looked up as integer pairs with numpy. The counts then go through the tf-idf,
-normalisation and logistic-regression steps in the same operations and the same order as
-scikit-learn, so every probability equals the plain pipeline's (the tests check bit for bit).
+Nearly all the time to tag a sentence with the plain pipeline goes to the vectorisers'
+Python loops, building and looking up every n-gram string. Here each distinct
+whitespace-separated word is analysed once (cached across batches): its character n-grams
+(`char_wb` n-grams never cross a space) and its word tokens (the token pattern never matches
+a space), both as column numbers. A batch's counts are then one sparse product (sentences x
+distinct words) @ (distinct words x features), plus word bigrams found with NumPy from the
+token sequence. Sublinear tf, idf, per-part normalisation and the logistic regression follow
+as array operations. The results equal the plain pipeline's up to float rounding (the tests
+check labels exactly and probabilities to 1e-12): sums are taken in a different order.
 
 The same arrays are saved beside the model as a NumPy `.npz` (no pickle), so `stance tag`
 can load them without importing scikit-learn and without unpickling anything: faster to
@@ -14,30 +17,37 @@ start, smaller worker processes, and nothing in the file can run code.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 
-ARRAYS_FORMAT = 1
-# Distinct words whose character n-gram rows are kept; cleared when full so memory stays
-# bounded however large the input.
-WORD_CACHE_SIZE = 200_000
-_EMPTY = np.zeros(0, dtype=np.int64)
+ARRAYS_FORMAT = 2
+# Distinct words whose analysis is kept between batches; cleared when full, so memory stays
+# flat however large the input (42k distinct words in 10 MB of press releases).
+WORD_CACHE_SIZE = 50_000
+# Token patterns known never to match whitespace (the project's and scikit-learn's default),
+# so a text's tokens are the tokens of its words in order.
+SAFE_TOKEN_PATTERNS = (r"(?u)\b\w[\w'\u2019-]*\b", r"(?u)\b\w\w+\b")
+_NONE = np.zeros(0, dtype=np.int32)
+NO_TOKEN = -2
+# A word's analysis: word-feature columns, char n-gram columns, first and last token number.
+Analysis = tuple[np.ndarray, np.ndarray, int, int]
 
 
 def strip_accents_unicode(text: str) -> str:
     """As sklearn.feature_extraction.text.strip_accents_unicode."""
-    try:
-        text.encode("ASCII", errors="strict")
+    if text.isascii():
         return text
-    except UnicodeEncodeError:
-        normalized = unicodedata.normalize("NFKD", text)
-        return "".join([c for c in normalized if not unicodedata.combining(c)])
+    normalized = unicodedata.normalize("NFKD", text)
+    # Checking each distinct character once is much faster than each character.
+    combining = {ord(c): None for c in set(normalized) if unicodedata.combining(c)}
+    return normalized.translate(combining) if combining else normalized
 
 
 def strip_accents_ascii(text: str) -> str:
@@ -48,34 +58,6 @@ def strip_accents_ascii(text: str) -> str:
 _ACCENTS = {"": None, "unicode": strip_accents_unicode, "ascii": strip_accents_ascii}
 
 
-def normalize_rows(matrix: sp.csr_array, norm: str) -> None:
-    """Row-normalise in place exactly as scikit-learn's Cython loop does: each row's sum is
-    accumulated left to right, one entry at a time. NumPy sums along a row pairwise, which
-    can differ in the last bit, but a sum down the columns of a 2-D array is sequential, so
-    rows are laid out as columns of a zero-padded block."""
-    data, indptr = matrix.data, matrix.indptr
-    lengths = np.diff(indptr)
-    values = data * data if norm == "l2" else np.abs(data)
-    sums = np.zeros(len(lengths), dtype=np.float64)
-    rows_per_block = 256
-    for first in range(0, len(lengths), rows_per_block):
-        block = lengths[first : first + rows_per_block]
-        width = int(block.max()) if block.size else 0
-        if width == 0:
-            continue
-        padded = np.zeros((width, block.size), dtype=np.float64)
-        row = np.repeat(np.arange(block.size), block)
-        position = np.arange(row.size) - np.repeat(
-            indptr[first : first + block.size] - indptr[first], block
-        )
-        padded[position, row] = values[indptr[first] : indptr[first] + row.size]
-        sums[first : first + block.size] = padded.sum(axis=0)
-    if norm == "l2":
-        sums = np.sqrt(sums)
-    sums[sums == 0.0] = 1.0  # an empty row stays as it is
-    data /= np.repeat(sums, lengths)
-
-
 def softmax(scores: np.ndarray) -> np.ndarray:
     """As sklearn.utils.extmath.softmax(copy=False) on a NumPy array."""
     scores -= scores.max(axis=1).reshape(-1, 1)
@@ -84,216 +66,250 @@ def softmax(scores: np.ndarray) -> np.ndarray:
     return scores
 
 
-class Features:
-    """One fitted TF-IDF vectoriser's transform: counts, then tf-idf weighting."""
+def _index(terms: Sequence[str]) -> dict[str, int]:
+    return dict(zip(terms, range(len(terms)), strict=True))
+
+
+class FastModel:
+    """Word (and optionally char_wb) TF-IDF + multinomial logistic regression, without
+    scikit-learn at run time.
+
+    Columns are the pipeline's: the word vectoriser's vocabulary first, then the character
+    vectoriser's. `tokens` numbers every token a word feature is made of (unigram features
+    first, in column order); bigrams are looked up by their two token numbers.
+    """
 
     def __init__(
         self,
         *,
-        vocabulary: dict[str, int],
-        analyzer: str,
-        ngram_range: tuple[int, int],
+        word_terms: Sequence[str],
+        char_terms: Sequence[str] | None,
+        word_ngrams: tuple[int, int],
+        char_ngrams: tuple[int, int] | None,
         token_pattern: str,
         lowercase: bool,
         strip_accents: str,
         sublinear_tf: bool,
-        idf: np.ndarray | None,
         norm: str,
-        dtype: Any = np.float64,
-        bigrams: tuple[np.ndarray, np.ndarray] | None = None,
+        idf: np.ndarray,
+        coef: np.ndarray,
+        intercept: np.ndarray,
+        classes: Sequence[str],
     ) -> None:
-        self.vocabulary = vocabulary
-        self.width = len(vocabulary)
-        self.min_n, self.max_n = ngram_range
-        self.char = analyzer == "char_wb"
-        self.pattern = None if self.char else re.compile(token_pattern)
+        self.word_terms = list(word_terms)
+        self.char_terms = list(char_terms) if char_terms is not None else None
+        self.word_ngrams = tuple(word_ngrams)
+        self.char_ngrams = tuple(char_ngrams) if char_ngrams else None
+        self.token_pattern = token_pattern
+        self.pattern = re.compile(token_pattern)
         self.lowercase = lowercase
+        self.accent_name = strip_accents
         self.accents = _ACCENTS[strip_accents]
         self.sublinear_tf = sublinear_tf
-        self.idf = idf
         self.norm = norm
-        self.dtype = np.dtype(dtype)
-        self.bigrams = bigrams if bigrams is not None or self.char else self.bigram_table()
-        self.cache: dict[str, np.ndarray] = {}
-
-    def bigram_table(self) -> tuple[np.ndarray, np.ndarray] | None:
-        """Bigram features keyed by their tokens' unigram indices, sorted for numpy lookup.
-
-        None (then strings are looked up one by one) unless the word n-grams are uni- and
-        bigrams over a vocabulary that holds every bigram's two tokens.
-        """
-        if self.char or (self.min_n, self.max_n) not in ((1, 1), (1, 2)):
-            return None
-        keys, values = [], []
-        for gram, index in self.vocabulary.items():
-            parts = gram.split(" ")
-            if len(parts) == 2:
-                first, second = self.vocabulary.get(parts[0]), self.vocabulary.get(parts[1])
-                if first is None or second is None:
-                    return None
-                keys.append(first * self.width + second)
-                values.append(index)
-            elif len(parts) != 1:
-                return None
-        order = np.argsort(np.asarray(keys, dtype=np.int64), kind="stable")
-        return np.asarray(keys, dtype=np.int64)[order], np.asarray(values, dtype=np.int64)[order]
-
-    def preprocess(self, text: str) -> str:
-        if self.lowercase:
-            text = text.lower()
-        return self.accents(text) if self.accents else text
-
-    def _word_ngrams(self, word: str) -> np.ndarray:
-        # The char_wb analyzer's n-grams of one word, padded with a space on each side; a
-        # word shorter than n gives itself once and ends the list, as in scikit-learn.
-        padded = f" {word} "
-        size = len(padded)
-        grams: list[str] = []
-        for n in range(self.min_n, self.max_n + 1):
-            if n >= size:
-                grams.append(padded)
-                break
-            grams.extend([padded[i : i + n] for i in range(size - n + 1)])
-        lookup = self.vocabulary.get
-        found = [index for index in map(lookup, grams) if index is not None]
-        return np.array(found, dtype=np.int64) if found else _EMPTY
-
-    def _char_counts(self, texts: Sequence[str]) -> sp.csr_array:
-        # (documents x distinct words) @ (distinct words x n-grams): a few Python operations
-        # per word instead of one per n-gram.
-        words: list[str] = []
-        indptr = [0]
-        preprocess = self.preprocess
-        for text in texts:
-            words += preprocess(text).split()
-            indptr.append(len(words))
-        local = {word: index for index, word in enumerate(dict.fromkeys(words))}
-        word_ids = np.fromiter(map(local.__getitem__, words), dtype=np.int64, count=len(words))
-        documents = sp.csr_array(
-            (
-                np.ones(len(word_ids), dtype=self.dtype),
-                word_ids,
-                np.asarray(indptr, dtype=np.int64),
-            ),
-            shape=(len(texts), len(local)),
-        )
-        cache = self.cache
-        if len(cache) + len(local) > WORD_CACHE_SIZE:
-            cache.clear()
-        rows = []
-        for word in local:
-            found = cache.get(word)
-            if found is None:
-                found = cache[word] = self._word_ngrams(word)
-            rows.append(found)
-        lengths = np.fromiter((r.size for r in rows), dtype=np.int64, count=len(rows))
-        word_indptr = np.zeros(len(rows) + 1, dtype=np.int64)
-        np.cumsum(lengths, out=word_indptr[1:])
-        columns = np.concatenate(rows) if rows else _EMPTY
-        grams = sp.csr_array(
-            (np.ones(columns.size, dtype=self.dtype), columns, word_indptr),
-            shape=(len(rows), self.width),
-        )
-        return documents @ grams
-
-    def _token_counts(self, texts: Sequence[str]) -> sp.csr_array:
-        if self.bigrams is None:
-            return self._token_counts_by_string(texts)
-        # Every token becomes its unigram index (-1 if unknown), in one flat array.
-        lookup = self.vocabulary.get
-        findall = self.pattern.findall
-        ids: list[int] = []
-        bounds = [0]
-        for text in texts:
-            ids.extend([lookup(token, -1) for token in findall(self.preprocess(text))])
-            bounds.append(len(ids))
-        flat = np.asarray(ids, dtype=np.int64)
-        row_of = np.repeat(np.arange(len(texts)), np.diff(bounds))
-        known = flat >= 0
-        rows, columns = [row_of[known]], [flat[known]]
-        if self.max_n == 2 and flat.size > 1:
-            # Adjacent pairs within one document, both tokens known.
-            same = row_of[1:] == row_of[:-1]
-            left, right = flat[:-1], flat[1:]
-            pair = same & (left >= 0) & (right >= 0)
-            keys = left[pair] * self.width + right[pair]
-            table_keys, table_values = self.bigrams
-            if table_keys.size:
-                at = np.searchsorted(table_keys, keys)
-                at[at == table_keys.size] = 0
-                hit = table_keys[at] == keys
-                rows.append(row_of[:-1][pair][hit])
-                columns.append(table_values[at[hit]])
-        row_index, column_index = np.concatenate(rows), np.concatenate(columns)
-        matrix = sp.coo_array(
-            (np.ones(row_index.size, dtype=self.dtype), (row_index, column_index)),
-            shape=(len(texts), self.width),
-        )
-        return matrix.tocsr()
-
-    def _token_counts_by_string(self, texts: Sequence[str]) -> sp.csr_array:
-        lookup = self.vocabulary.get
-        findall = self.pattern.findall
-        columns: list[int] = []
-        indptr = [0]
-        for text in texts:
-            tokens = findall(self.preprocess(text))
-            for n in range(self.min_n, self.max_n + 1):
-                grams = (
-                    tokens
-                    if n == 1
-                    else [" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
-                )
-                for gram in grams:
-                    index = lookup(gram)
-                    if index is not None:
-                        columns.append(index)
-            indptr.append(len(columns))
-        return sp.csr_array(
-            (
-                np.ones(len(columns), dtype=self.dtype),
-                np.asarray(columns, dtype=np.int64),
-                np.asarray(indptr, dtype=np.int64),
-            ),
-            shape=(len(texts), self.width),
-        )
-
-    def counts(self, texts: Sequence[str]) -> sp.csr_array:
-        matrix = self._char_counts(texts) if self.char else self._token_counts(texts)
-        matrix.sum_duplicates()  # adds repeated n-grams and sorts indices, as CountVectorizer
-        return matrix
-
-    def transform(self, texts: Sequence[str]) -> sp.csr_array:
-        # TfidfTransformer.transform, step for step.
-        matrix = self.counts(texts)
-        if self.sublinear_tf:
-            np.log(matrix.data, matrix.data)
-            matrix.data += 1.0
-        if self.idf is not None:
-            matrix.data *= self.idf[matrix.indices]
-        if self.norm:
-            normalize_rows(matrix, self.norm)
-        return matrix
-
-
-class FastModel:
-    """TF-IDF features + multinomial logistic regression, without scikit-learn at run time."""
-
-    def __init__(
-        self, parts: list[Features], coef: np.ndarray, intercept: np.ndarray, classes: Sequence[str]
-    ) -> None:
-        self.parts = parts
-        self.coef_t = np.asarray(coef).T
-        self.intercept = np.asarray(intercept)
+        self.idf = np.asarray(idf, dtype=np.float64)
+        self.coef_t = np.ascontiguousarray(np.asarray(coef, dtype=np.float64).T)
+        self.intercept = np.asarray(intercept, dtype=np.float64)
         self.classes_ = np.asarray(classes, dtype=object)
+        self.split = len(self.word_terms)  # first character column
+        self.width = self.split + len(self.char_terms or ())
+        self.char_vocabulary = _index(self.char_terms) if self.char_terms is not None else None
+        self._build_tokens()
+        self._score_weights()
+        self._forget_words()
+
+    def _build_tokens(self) -> None:
+        # Token numbers: unigram features first, then tokens seen only inside bigrams.
+        unigrams = [(c, t) for c, t in enumerate(self.word_terms) if " " not in t]
+        self.tokens = {term: number for number, (_, term) in enumerate(unigrams)}
+        pairs = []
+        for column, term in enumerate(self.word_terms):
+            if " " in term:
+                first, second = (
+                    self.tokens.setdefault(t, len(self.tokens)) for t in term.split(" ")
+                )
+                pairs.append((first, second, column))
+        # Unigram column of each token number (-1: the token only appears inside bigrams).
+        self.unigram_column = np.full(len(self.tokens), -1, dtype=np.int64)
+        self.unigram_column[: len(unigrams)] = [c for c, _ in unigrams]
+        size = max(len(self.tokens), 1)
+        keys = np.array([a * size + b for a, b, _ in pairs], dtype=np.int64)
+        order = np.argsort(keys, kind="stable")
+        self.bigram_keys = keys[order]
+        self.bigram_values = np.array([c for _, _, c in pairs], dtype=np.int64)[order]
+
+    # ---- analysis of one word -----------------------------------------------------------
+
+    def _analyse(self, word: str) -> Analysis:
+        """A word's word-feature columns (its unigrams and the bigrams inside it), its
+        character n-gram columns, and its first and last token numbers (NO_TOKEN when it
+        has none, -1 for a token that no feature contains)."""
+        get = self.tokens.get
+        tokens = [get(t, -1) for t in self.pattern.findall(word)]
+        columns = [int(self.unigram_column[t]) for t in tokens if t >= 0]
+        for first, second in itertools.pairwise(tokens):
+            if first >= 0 and second >= 0:
+                columns.append(self._bigram(first, second))
+        word_columns = np.array([c for c in columns if c >= 0], dtype=np.int32)
+        char_columns = _NONE
+        if self.char_vocabulary is not None:
+            # The char_wb analyzer: the word padded with a space each side; a word shorter
+            # than n gives itself once and ends the list, as in scikit-learn.
+            padded = f" {word} "
+            size = len(padded)
+            grams: list[str] = []
+            for n in range(self.char_ngrams[0], self.char_ngrams[1] + 1):
+                if n >= size:
+                    grams.append(padded)
+                    break
+                grams.extend([padded[i : i + n] for i in range(size - n + 1)])
+            found = [index for index in map(self.char_vocabulary.get, grams) if index is not None]
+            char_columns = np.array(found, dtype=np.int32)
+        if not tokens:
+            return word_columns, char_columns, NO_TOKEN, NO_TOKEN
+        return word_columns, char_columns, tokens[0], tokens[-1]
+
+    def _bigram(self, first: int, second: int) -> int:
+        key = first * max(len(self.tokens), 1) + second
+        at = int(np.searchsorted(self.bigram_keys, key))
+        if at < self.bigram_keys.size and self.bigram_keys[at] == key:
+            return int(self.bigram_values[at])
+        return -1
+
+    # ---- a batch --------------------------------------------------------------------------
+
+    def _words(self, texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
+        words: list[str] = []
+        ends = np.zeros(len(texts) + 1, dtype=np.int64)
+        lower, accents = self.lowercase, self.accents
+        for number, text in enumerate(texts, start=1):
+            if lower:
+                text = text.lower()
+            if accents is not None:
+                text = accents(text)
+            words += text.split()
+            ends[number] = len(words)
+        return words, ends
+
+    def _forget_words(self) -> None:
+        # The analyses of the words seen so far, row by row, as flat arrays: rows of the
+        # (words x columns) matrices the counts are multiplied out of.
+        self.word_ids: dict[str, int] = {}
+        self.word_part = _Rows(self.split)
+        self.char_part = _Rows(len(self.char_terms or ()))
+        self.first_token = np.zeros(0, dtype=np.int64)
+        self.last_token = np.zeros(0, dtype=np.int64)
+
+    def _learn_words(self, words: Iterable[str]) -> None:
+        analysed = [self._analyse(word) for word in words]
+        if not analysed:
+            return
+        for word in words:
+            self.word_ids[word] = len(self.word_ids)
+        self.word_part.extend([a[0] for a in analysed])
+        self.char_part.extend([a[1] for a in analysed])
+        self.first_token = np.concatenate([self.first_token, [a[2] for a in analysed]])
+        self.last_token = np.concatenate([self.last_token, [a[3] for a in analysed]])
+
+    def counts(self, texts: Sequence[str]) -> list[sp.csr_array]:
+        """Raw n-gram counts per vectoriser (word, then char), in each vectoriser's own
+        columns; indices not sorted."""
+        words, ends = self._words(texts)
+        new = set(words).difference(self.word_ids)
+        if len(self.word_ids) + len(new) > WORD_CACHE_SIZE:
+            self._forget_words()  # keeps memory flat however many distinct words come
+            new = set(words)
+        self._learn_words(sorted(new))
+        occurrences = np.fromiter(
+            map(self.word_ids.__getitem__, words), dtype=np.int32, count=len(words)
+        )
+        # (texts x words) @ (words x columns): the product adds up repeated n-grams, with a
+        # few Python operations per distinct word instead of per n-gram.
+        documents = sp.csr_array(
+            (np.ones(len(words)), occurrences, ends.astype(np.int32)),
+            shape=(len(texts), len(self.word_ids)),
+        )
+        counts = documents @ self.word_part.matrix()
+        across = self._bigrams_across(occurrences, ends)
+        if across is not None:
+            counts = counts + across
+        parts = [counts]
+        if self.char_terms is not None:
+            parts.append(documents @ self.char_part.matrix())
+        return parts
+
+    def _bigrams_across(self, occurrences: np.ndarray, ends: np.ndarray) -> sp.csr_array | None:
+        """Counts of the bigrams that span two words of a text: the last token of one word
+        and the first token of the next word that has any."""
+        rows = len(ends) - 1
+        if not self.bigram_keys.size or occurrences.size < 2:
+            return None
+        first, last = self.first_token[occurrences], self.last_token[occurrences]
+        row = np.repeat(np.arange(rows), np.diff(ends))
+        has = first != NO_TOKEN
+        first, last, row = first[has], last[has], row[has]
+        pair = (row[1:] == row[:-1]) & (last[:-1] >= 0) & (first[1:] >= 0)
+        keys = last[:-1][pair] * max(len(self.tokens), 1) + first[1:][pair]
+        at = np.searchsorted(self.bigram_keys, keys)
+        at[at == self.bigram_keys.size] = 0
+        hit = self.bigram_keys[at] == keys
+        hit_rows = row[:-1][pair][hit]  # in text order already
+        indptr = np.zeros(rows + 1, dtype=np.int32)
+        np.cumsum(np.bincount(hit_rows, minlength=rows), out=indptr[1:])
+        columns = self.bigram_values[at[hit]].astype(np.int32)
+        return sp.csr_array((np.ones(columns.size), columns, indptr), shape=(rows, self.split))
 
     def transform(self, texts: Sequence[str]) -> sp.csr_array:
-        matrices = [part.transform(texts) for part in self.parts]
-        return matrices[0] if len(matrices) == 1 else sp.hstack(matrices, format="csr")
+        """The pipeline's features, tf-idf rows normalised per vectoriser (for checks; tagging
+        goes through predict_proba, which never builds them)."""
+        matrices = []
+        for matrix, idf in zip(self.counts(list(texts)), self.part_idf, strict=True):
+            data = matrix.data
+            if self.sublinear_tf:
+                np.log(data, out=data)
+                data += 1.0
+            data *= idf[matrix.indices]
+            if self.norm:
+                row = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
+                weights = data * data if self.norm == "l2" else np.abs(data)
+                sums = np.bincount(row, weights=weights, minlength=matrix.shape[0])
+                sums = np.sqrt(sums) if self.norm == "l2" else sums.astype(np.float64)
+                sums[sums == 0.0] = 1.0
+                data /= sums[row]
+            matrices.append(matrix)
+        return sp.hstack(matrices, format="csr")
+
+    def _score_weights(self) -> None:
+        # idf folded into the weights: per vectoriser, one sparse product gives the
+        # unnormalised scores and another the squared (or absolute) norm, so normalising
+        # costs a division per text instead of one per n-gram.
+        bounds = [(0, self.split)] + ([(self.split, self.width)] if self.char_terms else [])
+        self.part_idf = [self.idf[a:b] for a, b in bounds]
+        self.part_weights = [
+            np.ascontiguousarray(self.idf[a:b, None] * self.coef_t[a:b]) for a, b in bounds
+        ]
+        self.part_norms = [idf**2 if self.norm == "l2" else idf for idf in self.part_idf]
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        scores = self.transform(list(texts)) @ self.coef_t + self.intercept
-        return softmax(np.asarray(scores))
+        texts = list(texts)
+        scores = np.tile(self.intercept, (len(texts), 1))
+        parts = zip(self.counts(texts), self.part_weights, self.part_norms, strict=True)
+        for matrix, weights, norms in parts:
+            data = matrix.data
+            if self.sublinear_tf:
+                np.log(data, out=data)
+                data += 1.0
+            part = np.asarray(matrix @ weights)
+            if self.norm:
+                if self.norm == "l2":
+                    np.multiply(data, data, out=data)
+                sums = np.asarray(matrix @ norms)
+                if self.norm == "l2":
+                    np.sqrt(sums, out=sums)
+                sums[sums == 0.0] = 1.0  # an empty row stays zero
+                part /= sums[:, None]
+            scores += part
+        return softmax(scores)
 
     def predict(self, texts: Sequence[str]) -> np.ndarray:
         return self.classes_[self.predict_proba(texts).argmax(axis=1)]
@@ -302,33 +318,41 @@ class FastModel:
 
     @classmethod
     def from_pipeline(cls, pipeline: Any) -> FastModel:
-        """Raises ValueError when the pipeline is not one this path reproduces exactly."""
+        """Raises ValueError when the pipeline is not one this path reproduces."""
         vectorizers = _vectorizers(pipeline)
         classifier = pipeline.steps[-1][1] if vectorizers else None
         if (
             vectorizers is None
-            or not all(_supported(v) for v in vectorizers)
             or type(classifier).__name__ != "LogisticRegression"
             or len(classifier.classes_) < 3
         ):
             raise ValueError("this pipeline is not supported by the fast path")
-        parts = [
-            Features(
-                vocabulary={str(k): int(v) for k, v in v.vocabulary_.items()},
-                analyzer=v.analyzer,
-                ngram_range=tuple(v.ngram_range),
-                token_pattern=v.token_pattern or "",
-                lowercase=bool(v.lowercase),
-                strip_accents=v.strip_accents or "",
-                sublinear_tf=bool(v.sublinear_tf),
-                idf=v.idf_ if v.use_idf else None,
-                norm=v.norm or "",
-                dtype=v.dtype,
+        word, char = vectorizers
+        shared = ("lowercase", "strip_accents", "sublinear_tf", "norm")
+        if not _supported_word(word) or (
+            char is not None
+            and (
+                not _supported_char(char)
+                or any(getattr(word, name) != getattr(char, name) for name in shared)
             )
-            for v in vectorizers
-        ]
+        ):
+            raise ValueError("this pipeline is not supported by the fast path")
+        parts = [word] if char is None else [word, char]
+        idf = np.concatenate([v.idf_ if v.use_idf else np.ones(len(v.vocabulary_)) for v in parts])
         return cls(
-            parts, classifier.coef_, classifier.intercept_, [str(c) for c in classifier.classes_]
+            word_terms=_terms(word),
+            char_terms=_terms(char) if char is not None else None,
+            word_ngrams=tuple(word.ngram_range),
+            char_ngrams=tuple(char.ngram_range) if char is not None else None,
+            token_pattern=word.token_pattern,
+            lowercase=bool(word.lowercase),
+            strip_accents=word.strip_accents or "",
+            sublinear_tf=bool(word.sublinear_tf),
+            norm=word.norm or "",
+            idf=idf,
+            coef=classifier.coef_,
+            intercept=classifier.intercept_,
+            classes=[str(c) for c in classifier.classes_],
         )
 
     # ---- to and from an .npz file (no pickle) ------------------------------------------
@@ -336,63 +360,53 @@ class FastModel:
     def arrays(self) -> dict[str, np.ndarray]:
         arrays: dict[str, np.ndarray] = {
             "format": np.array(ARRAYS_FORMAT),
-            "parts": np.array(len(self.parts)),
             "coef": self.coef_t.T,
             "intercept": self.intercept,
             "classes": np.array([str(c) for c in self.classes_]),
-        }
-        for i, part in enumerate(self.parts):
-            terms = sorted(part.vocabulary, key=part.vocabulary.__getitem__)
-            blob = "".join(terms)
-            arrays[f"{i}_terms"] = np.frombuffer(blob.encode("utf-32-le"), dtype=np.uint32)
-            arrays[f"{i}_lengths"] = np.array([len(t) for t in terms], dtype=np.int64)
-            arrays[f"{i}_config"] = np.array(
+            "idf": self.idf,
+            "config": np.array(
                 [
-                    "char_wb" if part.char else "word",
-                    part.pattern.pattern if part.pattern else "",
-                    "lower" if part.lowercase else "",
-                    _accent_name(part.accents),
-                    part.norm,
-                    "sublinear" if part.sublinear_tf else "",
-                    part.dtype.str,
+                    self.token_pattern,
+                    "lower" if self.lowercase else "",
+                    self.accent_name,
+                    self.norm,
+                    "sublinear" if self.sublinear_tf else "",
                 ]
-            )
-            arrays[f"{i}_ngrams"] = np.array([part.min_n, part.max_n])
-            if part.idf is not None:
-                arrays[f"{i}_idf"] = part.idf
-            if part.bigrams is not None:
-                arrays[f"{i}_bigram_keys"], arrays[f"{i}_bigram_values"] = part.bigrams
+            ),
+            "ngrams": np.array([*self.word_ngrams, *(self.char_ngrams or (0, 0))]),
+        }
+        for name, terms in (("word", self.word_terms), ("char", self.char_terms)):
+            if terms is not None:
+                blob = "".join(terms).encode("utf-32-le")
+                arrays[f"{name}_terms"] = np.frombuffer(blob, dtype=np.uint32)
+                arrays[f"{name}_lengths"] = np.array([len(t) for t in terms], dtype=np.int64)
         return arrays
 
     @classmethod
     def from_arrays(cls, arrays: Any) -> FastModel:
         if int(arrays["format"]) != ARRAYS_FORMAT:
-            raise ValueError(f"unknown arrays format {int(arrays['format'])}")
-        parts = []
-        for i in range(int(arrays["parts"])):
-            blob = arrays[f"{i}_terms"].tobytes().decode("utf-32-le")
-            ends = np.cumsum(arrays[f"{i}_lengths"]).tolist()
-            starts = [0, *ends[:-1]]
-            vocabulary = {blob[s:e]: j for j, (s, e) in enumerate(zip(starts, ends, strict=True))}
-            kind, pattern, lower, accents, norm, sublinear, dtype = arrays[f"{i}_config"].tolist()
-            keys = f"{i}_bigram_keys"
-            bigrams = (arrays[keys], arrays[f"{i}_bigram_values"]) if keys in arrays else None
-            parts.append(
-                Features(
-                    vocabulary=vocabulary,
-                    analyzer=kind,
-                    ngram_range=tuple(int(n) for n in arrays[f"{i}_ngrams"]),
-                    token_pattern=pattern,
-                    lowercase=lower == "lower",
-                    strip_accents=accents,
-                    sublinear_tf=sublinear == "sublinear",
-                    idf=arrays.get(f"{i}_idf"),
-                    norm=norm,
-                    dtype=dtype,
-                    bigrams=bigrams,
-                )
-            )
-        return cls(parts, arrays["coef"], arrays["intercept"], arrays["classes"].tolist())
+            raise ValueError(f"unknown arrays format {int(arrays['format'])}; retrain the model")
+        pattern, lower, accents, norm, sublinear = arrays["config"].tolist()
+        ngrams = [int(n) for n in arrays["ngrams"]]
+        return cls(
+            word_terms=_unpack(arrays["word_terms"], arrays["word_lengths"]),
+            char_terms=(
+                _unpack(arrays["char_terms"], arrays["char_lengths"])
+                if "char_terms" in arrays
+                else None
+            ),
+            word_ngrams=(ngrams[0], ngrams[1]),
+            char_ngrams=(ngrams[2], ngrams[3]) if ngrams[2] else None,
+            token_pattern=pattern,
+            lowercase=lower == "lower",
+            strip_accents=accents,
+            sublinear_tf=sublinear == "sublinear",
+            norm=norm,
+            idf=arrays["idf"],
+            coef=arrays["coef"],
+            intercept=arrays["intercept"],
+            classes=arrays["classes"].tolist(),
+        )
 
     def save(self, handle: Any) -> None:
         np.savez(handle, **self.arrays())
@@ -403,11 +417,44 @@ class FastModel:
             return cls.from_arrays({name: arrays[name] for name in arrays.files})
 
 
-def _accent_name(function: Any) -> str:
-    return {strip_accents_unicode: "unicode", strip_accents_ascii: "ascii"}.get(function, "")
+class _Rows:
+    """A 0/1 sparse matrix that grows by rows, each row given as its column numbers."""
+
+    def __init__(self, width: int) -> None:
+        self.width = width
+        self.columns = _NONE
+        self.indptr = np.zeros(1, dtype=np.int32)
+        self.cached: sp.csr_array | None = None
+
+    def extend(self, rows: list[np.ndarray]) -> None:
+        lengths = np.fromiter(map(len, rows), np.int64, len(rows))
+        ends = self.indptr[-1] + np.cumsum(lengths)
+        self.indptr = np.concatenate([self.indptr, ends.astype(np.int32)])
+        self.columns = np.concatenate([self.columns, *rows])
+        self.cached = None
+
+    def matrix(self) -> sp.csr_array:
+        if self.cached is None:
+            self.cached = sp.csr_array(
+                (np.ones(self.columns.size), self.columns, self.indptr),
+                shape=(len(self.indptr) - 1, self.width),
+            )
+        return self.cached
 
 
-def _vectorizers(pipeline: Any) -> list[Any] | None:
+def _terms(vectorizer: Any) -> list[str]:
+    vocabulary = vectorizer.vocabulary_
+    return sorted((str(t) for t in vocabulary), key=vocabulary.__getitem__)
+
+
+def _unpack(blob: np.ndarray, lengths: np.ndarray) -> list[str]:
+    text = blob.tobytes().decode("utf-32-le")
+    ends = np.cumsum(lengths).tolist()
+    return [text[s:e] for s, e in zip([0, *ends[:-1]], ends, strict=True)]
+
+
+def _vectorizers(pipeline: Any) -> tuple[Any, Any] | None:
+    """(word vectoriser, char vectoriser or None) of a supported pipeline."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.pipeline import FeatureUnion, Pipeline
 
@@ -415,27 +462,42 @@ def _vectorizers(pipeline: Any) -> list[Any] | None:
         return None
     features = pipeline.steps[0][1]
     if isinstance(features, TfidfVectorizer):
-        return [features]
+        return features, None
     if isinstance(features, FeatureUnion) and not features.transformer_weights:
         parts = [t for _, t in features.transformer_list]
-        if all(isinstance(t, TfidfVectorizer) for t in parts):
-            return parts
+        if len(parts) == 2 and all(isinstance(t, TfidfVectorizer) for t in parts):
+            return parts[0], parts[1]
     return None
 
 
-def _supported(vectorizer: Any) -> bool:
+def _supported_common(vectorizer: Any) -> bool:
     return (
-        vectorizer.analyzer in ("word", "char_wb")
-        and vectorizer.input == "content"
+        vectorizer.input == "content"
         and vectorizer.preprocessor is None
         and vectorizer.tokenizer is None
         and vectorizer.stop_words is None
         and not vectorizer.binary
         and vectorizer.strip_accents in (None, "unicode", "ascii")
         and vectorizer.norm in ("l2", "l1", None)
+        and np.dtype(vectorizer.dtype) == np.float64
         and hasattr(vectorizer, "vocabulary_")
+    )
+
+
+def _supported_word(vectorizer: Any) -> bool:
+    return (
+        _supported_common(vectorizer)
+        and vectorizer.analyzer == "word"
+        and vectorizer.token_pattern in SAFE_TOKEN_PATTERNS
+        and tuple(vectorizer.ngram_range) in ((1, 1), (1, 2), (2, 2))
+    )
+
+
+def _supported_char(vectorizer: Any) -> bool:
+    return (
+        _supported_common(vectorizer)
+        and vectorizer.analyzer == "char_wb"
         and vectorizer.ngram_range[0] >= 1
-        and (vectorizer.analyzer == "char_wb" or re.compile(vectorizer.token_pattern).groups == 0)
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # Longest sentence we emit; a longer run without a boundary (a scraped blob, a 5 MB line) is
 # cut at whitespace so memory and the vectoriser's work stay bounded.
@@ -34,8 +34,7 @@ _WRAPPED_LINE_MIN = 50  # a line at least this long that ends mid-sentence is ta
 _CLAUSE_END = (".", "!", "?", "\u2026", ":", ";", '"', "\u201d", ")")
 
 
-@dataclass(frozen=True, slots=True)
-class Sentence:
+class Sentence(NamedTuple):  # a tuple: cheap to make, once per sentence of an archive
     start: int
     end: int
     text: str
@@ -84,11 +83,6 @@ def _is_false_end(text: str, block_start: int, stop: int) -> bool:
     return len(word) == 1 and match.group(1).isupper()
 
 
-def _next_is_lower(text: str, position: int) -> bool:
-    rest = text[position : position + 10].lstrip()
-    return rest[:1].islower()
-
-
 def _bounded(start: int, end: int, text: str) -> Iterator[tuple[int, int]]:
     """Cut a span longer than MAX_SENTENCE_CHARS at whitespace (or hard, if there is none)."""
     while end - start > MAX_SENTENCE_CHARS:
@@ -119,7 +113,9 @@ def iter_sentences(text: str) -> Iterator[Sentence]:
         start = block_start
         for match in _END.finditer(text, block_start, block_end):
             stop = match.end()
-            if _is_false_end(text, block_start, match.start() + 1) or _next_is_lower(text, stop):
+            if (
+                text[match.start()] == "." and _is_false_end(text, block_start, match.start() + 1)
+            ) or text[stop : stop + 10].lstrip()[:1].islower():
                 continue
             yield from _emit(text, start, stop)
             start = stop
@@ -127,6 +123,11 @@ def iter_sentences(text: str) -> Iterator[Sentence]:
 
 
 def _emit(text: str, start: int, end: int) -> Iterator[Sentence]:
+    if end - start <= MAX_SENTENCE_CHARS:
+        sentence = _stripped(text, start, end)
+        if sentence is not None:
+            yield sentence
+        return
     for piece_start, piece_end in _bounded(start, end, text):
         sentence = _stripped(text, piece_start, piece_end)
         if sentence is not None:
