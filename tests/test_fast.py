@@ -29,6 +29,7 @@ ODD = [
     "Putin's war, Putin’s war; U.S.-led.",  # noqa: RUF001
     "¨x diaeresis alone becomes a space",
     "ΟΔΟΣ final sigma, rock- and-roll",
+    "a NUL \x00 word, the batch's separator: the slow path counts words",
 ]
 
 
@@ -121,3 +122,17 @@ def fitted():
 def test_any_text_gives_identical_probabilities(fitted, texts):
     pipeline, fast = fitted
     assert_same_predictions(pipeline.predict_proba(texts), fast.predict_proba(texts))
+
+
+def test_int_table_finds_every_key_and_nothing_else():
+    from stance.fast import IntTable
+
+    rng = np.random.default_rng(0)
+    keys = rng.choice(10**12, size=5000, replace=False)
+    values = rng.integers(0, 10**6, size=keys.size)
+    table = IntTable(keys, values)
+    assert np.array_equal(table.get(keys), values)
+    others = np.setdiff1d(rng.integers(0, 10**12, size=5000), keys)
+    assert (table.get(others) == -1).all()
+    assert (IntTable(keys[:0], values[:0]).get(keys[:3]) == -1).all()
+    assert IntTable(keys[:1], values[:1]).get(keys[:1])[0] == values[0]

@@ -111,7 +111,6 @@ def test_manifest_labels_must_match_the_model(tiny_model_path, tmp_path):
 
 def test_tagging_model_loads_from_arrays_without_unpickling(tiny_model, tmp_path, monkeypatch):
     import joblib
-    import numpy as np
 
     from stance.fast import FastModel
     from stance.persist import arrays_path, load_tagger

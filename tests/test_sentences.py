@@ -96,3 +96,8 @@ def test_seed_articles_split_as_labelled():
     assert "1. Goran" in comments
     assert "October 9, 2022 at 10:10 am" in comments
     assert comments[-1] == "Required fields are marked *"
+
+
+@pytest.mark.parametrize("text", ["Mr. X", "Dr. No.", "A. B", "U.S. aid"])
+def test_abbreviation_at_the_very_start_of_a_short_text(text):
+    assert len(split_sentences(text)) == 1

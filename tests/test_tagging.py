@@ -1,3 +1,4 @@
+import numpy as np
 import pytest
 
 from stance.errors import UsageError
@@ -42,3 +43,16 @@ def test_min_confidence_marks_uncertain(tiny_model):
 def test_bad_arguments(tiny_model, kwargs):
     with pytest.raises(UsageError):
         list(tag_documents([Document("a", "x")], tiny_model, **kwargs))
+
+
+def test_rounded_strings_are_what_csv_writes_for_rounded_floats():
+    from stance.tagging import rounded_strings
+
+    rng = np.random.default_rng(0)
+    values = np.concatenate([rng.random(20_000), [0.0, 1.0, 0.00005, 0.99995, 0.12345, 0.5]])
+    expected = [str(v) for v in np.round(values, 4).tolist()]
+    assert rounded_strings(values).tolist() == expected
+    assert rounded_strings(values.reshape(2, -1)).tolist() == [
+        expected[: values.size // 2],
+        expected[values.size // 2 :],
+    ]

@@ -36,6 +36,7 @@ WORD_CACHE_SIZE = 50_000
 SAFE_TOKEN_PATTERNS = (r"(?u)\b\w[\w'\u2019-]*\b", r"(?u)\b\w\w+\b")
 _NONE = np.zeros(0, dtype=np.int32)
 NO_TOKEN = -2
+SEPARATOR = "\x00"
 # A word's analysis: word-feature columns, char n-gram columns, first and last token number.
 Analysis = tuple[np.ndarray, np.ndarray, int, int]
 
@@ -45,9 +46,7 @@ def strip_accents_unicode(text: str) -> str:
     if text.isascii():
         return text
     normalized = unicodedata.normalize("NFKD", text)
-    # Checking each distinct character once is much faster than each character.
-    combining = {ord(c): None for c in set(normalized) if unicodedata.combining(c)}
-    return normalized.translate(combining) if combining else normalized
+    return "".join([c for c in normalized if not unicodedata.combining(c)])
 
 
 def strip_accents_ascii(text: str) -> str:
@@ -133,10 +132,10 @@ class FastModel:
         self.unigram_column = np.full(len(self.tokens), -1, dtype=np.int64)
         self.unigram_column[: len(unigrams)] = [c for c, _ in unigrams]
         size = max(len(self.tokens), 1)
-        keys = np.array([a * size + b for a, b, _ in pairs], dtype=np.int64)
-        order = np.argsort(keys, kind="stable")
-        self.bigram_keys = keys[order]
-        self.bigram_values = np.array([c for _, _, c in pairs], dtype=np.int64)[order]
+        self.bigrams = IntTable(
+            np.array([a * size + b for a, b, _ in pairs], dtype=np.int64),
+            np.array([c for _, _, c in pairs], dtype=np.int64),
+        )
 
     # ---- analysis of one word -----------------------------------------------------------
 
@@ -144,8 +143,11 @@ class FastModel:
         """A word's word-feature columns (its unigrams and the bigrams inside it), its
         character n-gram columns, and its first and last token numbers (NO_TOKEN when it
         has none, -1 for a token that no feature contains)."""
+        # Stripping accents can turn a character into a space ("¨" is " " + a combining
+        # mark): one word of the text may be several words of the vectorisers.
+        pieces = self.accents(word).split() if self.accents is not None else [word]
         get = self.tokens.get
-        tokens = [get(t, -1) for t in self.pattern.findall(word)]
+        tokens = [get(t, -1) for piece in pieces for t in self.pattern.findall(piece)]
         columns = [int(self.unigram_column[t]) for t in tokens if t >= 0]
         for first, second in itertools.pairwise(tokens):
             if first >= 0 and second >= 0:
@@ -155,14 +157,15 @@ class FastModel:
         if self.char_vocabulary is not None:
             # The char_wb analyzer: the word padded with a space each side; a word shorter
             # than n gives itself once and ends the list, as in scikit-learn.
-            padded = f" {word} "
-            size = len(padded)
             grams: list[str] = []
-            for n in range(self.char_ngrams[0], self.char_ngrams[1] + 1):
-                if n >= size:
-                    grams.append(padded)
-                    break
-                grams.extend([padded[i : i + n] for i in range(size - n + 1)])
+            for piece in pieces:
+                padded = f" {piece} "
+                size = len(padded)
+                for n in range(self.char_ngrams[0], self.char_ngrams[1] + 1):
+                    if n >= size:
+                        grams.append(padded)
+                        break
+                    grams.extend([padded[i : i + n] for i in range(size - n + 1)])
             found = [index for index in map(self.char_vocabulary.get, grams) if index is not None]
             char_columns = np.array(found, dtype=np.int32)
         if not tokens:
@@ -171,25 +174,26 @@ class FastModel:
 
     def _bigram(self, first: int, second: int) -> int:
         key = first * max(len(self.tokens), 1) + second
-        at = int(np.searchsorted(self.bigram_keys, key))
-        if at < self.bigram_keys.size and self.bigram_keys[at] == key:
-            return int(self.bigram_values[at])
-        return -1
+        return int(self.bigrams.get(np.array([key], dtype=np.int64))[0])
 
     # ---- a batch --------------------------------------------------------------------------
 
-    def _words(self, texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
-        words: list[str] = []
+    def _words(self, texts: Sequence[str]) -> tuple[list[str], bool]:
+        """The batch's words (lowercased; accents are stripped per distinct word, in
+        _analyse) and whether consecutive texts are separated by a SEPARATOR word: one pass
+        over the whole batch, unless a text holds that character itself."""
+        joined = f" {SEPARATOR} ".join(texts)
+        separated = joined.count(SEPARATOR) == len(texts) - 1
+        if not separated:
+            joined = " ".join(texts)  # word counts per text come from _word_ends
+        return (joined.lower() if self.lowercase else joined).split(), separated
+
+    def _word_ends(self, texts: Sequence[str]) -> np.ndarray:
         ends = np.zeros(len(texts) + 1, dtype=np.int64)
-        lower, accents = self.lowercase, self.accents
         for number, text in enumerate(texts, start=1):
-            if lower:
-                text = text.lower()
-            if accents is not None:
-                text = accents(text)
-            words += text.split()
-            ends[number] = len(words)
-        return words, ends
+            words = (text.lower() if self.lowercase else text).split()
+            ends[number] = ends[number - 1] + len(words)
+        return ends
 
     def _forget_words(self) -> None:
         # The analyses of the words seen so far, row by row, as flat arrays: rows of the
@@ -199,6 +203,9 @@ class FastModel:
         self.char_part = _Rows(len(self.char_terms or ()))
         self.first_token = np.zeros(0, dtype=np.int64)
         self.last_token = np.zeros(0, dtype=np.int64)
+        # Number 0, always: marks where one text ends in a batch's word list. Its analysis
+        # is that of the word itself, for a text that really holds it.
+        self._learn_words([SEPARATOR])
 
     def _learn_words(self, words: Iterable[str]) -> None:
         analysed = [self._analyse(word) for word in words]
@@ -214,19 +221,28 @@ class FastModel:
     def counts(self, texts: Sequence[str]) -> list[sp.csr_array]:
         """Raw n-gram counts per vectoriser (word, then char), in each vectoriser's own
         columns; indices not sorted."""
-        words, ends = self._words(texts)
+        words, separated = self._words(texts)
         new = set(words).difference(self.word_ids)
         if len(self.word_ids) + len(new) > WORD_CACHE_SIZE:
             self._forget_words()  # keeps memory flat however many distinct words come
-            new = set(words)
+            new = set(words).difference(self.word_ids)
         self._learn_words(sorted(new))
         occurrences = np.fromiter(
             map(self.word_ids.__getitem__, words), dtype=np.int32, count=len(words)
         )
+        if separated:
+            boundary = occurrences == 0  # the SEPARATOR's number
+            ends = np.empty(len(texts) + 1, dtype=np.int64)
+            ends[0] = 0
+            ends[1:-1] = np.flatnonzero(boundary) - np.arange(len(texts) - 1)
+            ends[-1] = len(words) - (len(texts) - 1)
+            occurrences = occurrences[~boundary]
+        else:
+            ends = self._word_ends(texts)
         # (texts x words) @ (words x columns): the product adds up repeated n-grams, with a
         # few Python operations per distinct word instead of per n-gram.
         documents = sp.csr_array(
-            (np.ones(len(words)), occurrences, ends.astype(np.int32)),
+            (np.ones(occurrences.size), occurrences, ends.astype(np.int32)),
             shape=(len(texts), len(self.word_ids)),
         )
         counts = documents @ self.word_part.matrix()
@@ -242,7 +258,7 @@ class FastModel:
         """Counts of the bigrams that span two words of a text: the last token of one word
         and the first token of the next word that has any."""
         rows = len(ends) - 1
-        if not self.bigram_keys.size or occurrences.size < 2:
+        if not self.bigrams.size or occurrences.size < 2:
             return None
         first, last = self.first_token[occurrences], self.last_token[occurrences]
         row = np.repeat(np.arange(rows), np.diff(ends))
@@ -250,13 +266,12 @@ class FastModel:
         first, last, row = first[has], last[has], row[has]
         pair = (row[1:] == row[:-1]) & (last[:-1] >= 0) & (first[1:] >= 0)
         keys = last[:-1][pair] * max(len(self.tokens), 1) + first[1:][pair]
-        at = np.searchsorted(self.bigram_keys, keys)
-        at[at == self.bigram_keys.size] = 0
-        hit = self.bigram_keys[at] == keys
+        found = self.bigrams.get(keys)
+        hit = found >= 0
         hit_rows = row[:-1][pair][hit]  # in text order already
         indptr = np.zeros(rows + 1, dtype=np.int32)
         np.cumsum(np.bincount(hit_rows, minlength=rows), out=indptr[1:])
-        columns = self.bigram_values[at[hit]].astype(np.int32)
+        columns = found[hit].astype(np.int32)
         return sp.csr_array((np.ones(columns.size), columns, indptr), shape=(rows, self.split))
 
     def transform(self, texts: Sequence[str]) -> sp.csr_array:
@@ -415,6 +430,45 @@ class FastModel:
     def load(cls, path: Path) -> FastModel:
         with np.load(path, allow_pickle=False) as arrays:
             return cls.from_arrays({name: arrays[name] for name in arrays.files})
+
+
+class IntTable:
+    """A read-only hash table from non-negative int64 keys to int64 values, looked up for a
+    whole array at once (open addressing, linear probing, at most half full)."""
+
+    def __init__(self, keys: np.ndarray, values: np.ndarray) -> None:
+        self.size = keys.size
+        bits = max(1, int(2 * max(keys.size, 1) - 1).bit_length())
+        self.mask, self.shift = (1 << bits) - 1, np.uint64(64 - bits)
+        self.keys = np.full(1 << bits, -1, dtype=np.int64)
+        self.values = np.zeros(1 << bits, dtype=np.int64)
+        slots, pending = self._home(keys), np.arange(keys.size)
+        while pending.size:
+            # Each free slot takes the first key that wants it; the rest move on by one.
+            free = self.keys[slots[pending]] == -1
+            taken, first = np.unique(slots[pending[free]], return_index=True)
+            winners = pending[free][first]
+            self.keys[taken], self.values[taken] = keys[winners], values[winners]
+            placed = np.zeros(keys.size, dtype=bool)
+            placed[winners] = True
+            pending = pending[~placed[pending]]
+            slots[pending] = (slots[pending] + 1) & self.mask
+
+    def _home(self, keys: np.ndarray) -> np.ndarray:
+        mixed = keys.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)  # wraps, on purpose
+        return (mixed >> self.shift).astype(np.int64)
+
+    def get(self, keys: np.ndarray) -> np.ndarray:
+        """The value of each key, -1 where a key is not in the table."""
+        result = np.full(keys.size, -1, dtype=np.int64)
+        slots, pending = self._home(keys), np.arange(keys.size)
+        while pending.size:
+            stored = self.keys[slots[pending]]
+            hit = stored == keys[pending]
+            result[pending[hit]] = self.values[slots[pending[hit]]]
+            pending = pending[~hit & (stored != -1)]
+            slots[pending] = (slots[pending] + 1) & self.mask
+        return result
 
 
 class _Rows:

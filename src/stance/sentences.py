@@ -109,25 +109,32 @@ def split_sentences(text: str) -> list[Sentence]:
 
 
 def iter_sentences(text: str) -> Iterator[Sentence]:
+    # The common case is written out inline: this runs once per sentence of an archive.
     for block_start, block_end in _blocks(text):
         start = block_start
         for match in _END.finditer(text, block_start, block_end):
             stop = match.end()
+            dot = match.start()
+            # A word of 7+ letters before the full stop is no abbreviation or initial.
             if (
-                text[match.start()] == "." and _is_false_end(text, block_start, match.start() + 1)
+                text[dot] == "."
+                and not (dot >= 7 and text[dot - 7 : dot].isalpha())
+                and _is_false_end(text, block_start, dot + 1)
             ) or text[stop : stop + 10].lstrip()[:1].islower():
                 continue
-            yield from _emit(text, start, stop)
+            if stop - start <= MAX_SENTENCE_CHARS:
+                piece = text[start:stop]
+                stripped = piece.strip()
+                if stripped:
+                    left = start + len(piece) - len(piece.lstrip())
+                    yield Sentence(left, left + len(stripped), stripped)
+            else:
+                yield from _emit(text, start, stop)
             start = stop
         yield from _emit(text, start, block_end)
 
 
 def _emit(text: str, start: int, end: int) -> Iterator[Sentence]:
-    if end - start <= MAX_SENTENCE_CHARS:
-        sentence = _stripped(text, start, end)
-        if sentence is not None:
-            yield sentence
-        return
     for piece_start, piece_end in _bounded(start, end, text):
         sentence = _stripped(text, piece_start, piece_end)
         if sentence is not None:

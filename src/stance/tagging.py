@@ -140,6 +140,18 @@ class Tagged:
     encoded: str | None = None
 
 
+_ROUNDED: np.ndarray | None = None
+
+
+def rounded_strings(values: np.ndarray) -> np.ndarray:
+    """str(round(v, 4)) of each probability (0 <= v <= 1), looked up in a table of the
+    10,001 possible results."""
+    global _ROUNDED
+    if _ROUNDED is None:
+        _ROUNDED = np.array([str(k / 10_000) for k in range(10_001)], dtype=object)
+    return _ROUNDED[np.rint(values * 10_000).astype(np.intp)]
+
+
 class Tagger:
     """Predicts batches of units with the model's fast path (same numbers, less time)."""
 
@@ -166,12 +178,18 @@ class Tagger:
             str(name) if p >= self.min_confidence else UNCERTAIN
             for name, p in zip(names, top.tolist(), strict=True)
         ]
-        rounded = np.round(proba, 4).tolist()
+        result = Tagged([unit[0] for unit in batch], labels, confidences)
+        if fmt == "csv":
+            # Numbers as the strings csv would write for them, from a table: str() of a
+            # float is a good share of the time of writing a row.
+            rounded = rounded_strings(proba).tolist()
+            confidences = rounded_strings(top).tolist()
+        else:
+            rounded = np.round(proba, 4).tolist()
         values = [
             (*unit[:5], label, confidence, *p)
             for unit, label, confidence, p in zip(batch, labels, confidences, rounded, strict=True)
         ]
-        result = Tagged([unit[0] for unit in batch], labels, confidences)
         if fmt == "csv":
             buffer = io.StringIO()
             csv.writer(buffer, lineterminator="\n").writerows(values)
