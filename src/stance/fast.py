@@ -119,23 +119,23 @@ class FastModel:
 
     def _build_tokens(self) -> None:
         # Token numbers: unigram features first, then tokens seen only inside bigrams.
-        unigrams = [(c, t) for c, t in enumerate(self.word_terms) if " " not in t]
-        self.tokens = {term: number for number, (_, term) in enumerate(unigrams)}
-        pairs = []
-        for column, term in enumerate(self.word_terms):
-            if " " in term:
-                first, second = (
-                    self.tokens.setdefault(t, len(self.tokens)) for t in term.split(" ")
-                )
-                pairs.append((first, second, column))
+        # (Written with C-level dict and map calls: this runs at every start.)
+        terms = self.word_terms
+        unigrams = [c for c, t in enumerate(terms) if " " not in t]
+        self.tokens = _index([terms[c] for c in unigrams])
+        bigram_columns = [c for c, t in enumerate(terms) if " " in t]
+        pairs = [terms[c].split(" ") for c in bigram_columns]
+        firsts, seconds = [p[0] for p in pairs], [p[1] for p in pairs]
+        extra = dict.fromkeys(itertools.chain(firsts, seconds)).keys() - self.tokens.keys()
+        self.tokens.update(zip(sorted(extra), itertools.count(len(self.tokens))))
         # Unigram column of each token number (-1: the token only appears inside bigrams).
         self.unigram_column = np.full(len(self.tokens), -1, dtype=np.int64)
-        self.unigram_column[: len(unigrams)] = [c for c, _ in unigrams]
+        self.unigram_column[: len(unigrams)] = unigrams
+        number = self.tokens.__getitem__
         size = max(len(self.tokens), 1)
-        self.bigrams = IntTable(
-            np.array([a * size + b for a, b, _ in pairs], dtype=np.int64),
-            np.array([c for _, _, c in pairs], dtype=np.int64),
-        )
+        keys = np.fromiter(map(number, firsts), np.int64, len(pairs)) * size
+        keys += np.fromiter(map(number, seconds), np.int64, len(pairs))
+        self.bigrams = IntTable(keys, np.array(bigram_columns, dtype=np.int64))
 
     # ---- analysis of one word -----------------------------------------------------------
 
