@@ -132,8 +132,9 @@ class FastModel:
         self.unigram_column = np.full(len(self.tokens), -1, dtype=np.int64)
         self.unigram_column[: len(unigrams)] = unigrams
         number = self.tokens.__getitem__
-        size = max(len(self.tokens), 1)
-        keys = np.fromiter(map(number, firsts), np.int64, len(pairs)) * size
+        # A bigram's key: first token number * pair_base + second token number.
+        self.pair_base = max(len(self.tokens), 1)
+        keys = np.fromiter(map(number, firsts), np.int64, len(pairs)) * self.pair_base
         keys += np.fromiter(map(number, seconds), np.int64, len(pairs))
         self.bigrams = IntTable(keys, np.array(bigram_columns, dtype=np.int64))
 
@@ -173,27 +174,25 @@ class FastModel:
         return word_columns, char_columns, tokens[0], tokens[-1]
 
     def _bigram(self, first: int, second: int) -> int:
-        key = first * max(len(self.tokens), 1) + second
+        key = first * self.pair_base + second
         return int(self.bigrams.get(np.array([key], dtype=np.int64))[0])
 
     # ---- a batch --------------------------------------------------------------------------
 
-    def _words(self, texts: Sequence[str]) -> tuple[list[str], bool]:
+    def _words(self, texts: Sequence[str]) -> tuple[list[str], np.ndarray | None]:
         """The batch's words (lowercased; accents are stripped per distinct word, in
-        _analyse) and whether consecutive texts are separated by a SEPARATOR word: one pass
-        over the whole batch, unless a text holds that character itself."""
+        _analyse) and where each text's words end. In one pass over the whole batch, with a
+        SEPARATOR word between texts (ends None: they are found from the separators),
+        unless a text holds that character itself."""
         joined = f" {SEPARATOR} ".join(texts)
-        separated = joined.count(SEPARATOR) == len(texts) - 1
-        if not separated:
-            joined = " ".join(texts)  # word counts per text come from _word_ends
-        return (joined.lower() if self.lowercase else joined).split(), separated
-
-    def _word_ends(self, texts: Sequence[str]) -> np.ndarray:
+        if joined.count(SEPARATOR) == len(texts) - 1:
+            return (joined.lower() if self.lowercase else joined).split(), None
+        words: list[str] = []
         ends = np.zeros(len(texts) + 1, dtype=np.int64)
         for number, text in enumerate(texts, start=1):
-            words = (text.lower() if self.lowercase else text).split()
-            ends[number] = ends[number - 1] + len(words)
-        return ends
+            words += (text.lower() if self.lowercase else text).split()
+            ends[number] = len(words)
+        return words, ends
 
     def _forget_words(self) -> None:
         # The analyses of the words seen so far, row by row, as flat arrays: rows of the
@@ -221,7 +220,7 @@ class FastModel:
     def counts(self, texts: Sequence[str]) -> list[sp.csr_array]:
         """Raw n-gram counts per vectoriser (word, then char), in each vectoriser's own
         columns; indices not sorted."""
-        words, separated = self._words(texts)
+        words, ends = self._words(texts)
         new = set(words).difference(self.word_ids)
         if len(self.word_ids) + len(new) > WORD_CACHE_SIZE:
             self._forget_words()  # keeps memory flat however many distinct words come
@@ -230,15 +229,13 @@ class FastModel:
         occurrences = np.fromiter(
             map(self.word_ids.__getitem__, words), dtype=np.int32, count=len(words)
         )
-        if separated:
+        if ends is None:
             boundary = occurrences == 0  # the SEPARATOR's number
             ends = np.empty(len(texts) + 1, dtype=np.int64)
             ends[0] = 0
             ends[1:-1] = np.flatnonzero(boundary) - np.arange(len(texts) - 1)
             ends[-1] = len(words) - (len(texts) - 1)
             occurrences = occurrences[~boundary]
-        else:
-            ends = self._word_ends(texts)
         # (texts x words) @ (words x columns): the product adds up repeated n-grams, with a
         # few Python operations per distinct word instead of per n-gram.
         documents = sp.csr_array(
@@ -269,7 +266,7 @@ class FastModel:
         has = first != NO_TOKEN
         first, last, row = first[has], last[has], row[has]
         pair = (row[1:] == row[:-1]) & (last[:-1] >= 0) & (first[1:] >= 0)
-        keys = last[:-1][pair] * max(len(self.tokens), 1) + first[1:][pair]
+        keys = last[:-1][pair] * self.pair_base + first[1:][pair]
         found = self.bigrams.get(keys)
         hit = found >= 0
         hit_rows = row[:-1][pair][hit]  # in text order already
