@@ -204,6 +204,12 @@ def training_time(model_path: Path, folder: Path, count: int, workdir: Path) -> 
     return {"sentences": count, "seconds": round(seconds, 1), "peak_rss_mb": round(peak / 1024)}
 
 
+def tag_command(folder: Path, model: Path, out: Path, jobs: int, *extra: str) -> list[str]:
+    """`stance tag` as a user runs it: files in, CSV out, no progress bar."""
+    options = ["-f", "csv", "-F", "-q", "-j", str(jobs)]
+    return [STANCE, "tag", str(folder), "-m", str(model), *extra, "-o", str(out), *options]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpora", type=Path, required=True)
@@ -244,23 +250,7 @@ def main() -> None:
         }
         for jobs in (cores, 1):
             out = workdir / "out.csv"
-            seconds, peak = run_measured(
-                [
-                    STANCE,
-                    "tag",
-                    str(folder),
-                    "-m",
-                    str(args.model),
-                    "-o",
-                    str(out),
-                    "-f",
-                    "csv",
-                    "-F",
-                    "-q",
-                    "-j",
-                    str(jobs),
-                ]
-            )
+            seconds, peak = run_measured(tag_command(folder, args.model, out, jobs))
             row[f"stance_j{jobs}"] = {
                 "seconds": round(seconds, 2),
                 "sentences_s": round(len(sentences) / seconds),
@@ -271,23 +261,7 @@ def main() -> None:
             for workers in (1, cores):
                 out_dir = workdir / f"dask{workers}"
                 seconds, peak = run_measured(
-                    [
-                        STANCE,
-                        "tag",
-                        str(folder),
-                        "-m",
-                        str(args.model),
-                        "--engine",
-                        "dask",
-                        "-o",
-                        str(out_dir),
-                        "-f",
-                        "csv",
-                        "-F",
-                        "-q",
-                        "-j",
-                        str(workers),
-                    ]
+                    tag_command(folder, args.model, out_dir, workers, "--engine", "dask")
                 )
                 row[f"dask_{workers}_workers"] = {
                     "seconds": round(seconds, 2),
