@@ -129,36 +129,26 @@ def test_rerun_skips_finished_parts_and_refuses_another_run(
     client, corpus, tiny_model_path, local_rows, tmp_path
 ):
     out = tmp_path / "r"
-    tag_with_dask(
-        [str(corpus)],
-        model_path=tiny_model_path,
-        out_dir=out,
-        fmt="csv",
-        partitions=4,
-        client=client,
-    )
+
+    def run(partitions: int):
+        return tag_with_dask(
+            [str(corpus)],
+            model_path=tiny_model_path,
+            out_dir=out,
+            fmt="csv",
+            partitions=partitions,
+            client=client,
+        )
+
+    run(4)
     (out / "part-00002.csv").unlink()
-    again = tag_with_dask(
-        [str(corpus)],
-        model_path=tiny_model_path,
-        out_dir=out,
-        fmt="csv",
-        partitions=4,
-        client=client,
-    )
+    again = run(4)
     assert again.skipped_parts == 3
     assert list(read_parts(out, "csv")) == local_rows
     from stance.errors import OutputError
 
     with pytest.raises(OutputError, match="different run"):
-        tag_with_dask(
-            [str(corpus)],
-            model_path=tiny_model_path,
-            out_dir=out,
-            fmt="csv",
-            partitions=6,
-            client=client,
-        )
+        run(6)
 
 
 def test_cli_starts_its_own_local_cluster(corpus, tiny_model_path, local_rows, tmp_path):
