@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
-import json
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -22,26 +21,6 @@ def header_line(columns: list[str]) -> str:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerow(columns)
     return buffer.getvalue()
-
-
-def write_rows(
-    rows: Iterable[dict[str, Any]], stream: IO[str], *, columns: list[str], fmt: str = "csv"
-) -> int:
-    """Write rows as they come; returns how many were written."""
-    count = 0
-    if fmt == "csv":
-        writer = csv.DictWriter(stream, fieldnames=columns, lineterminator="\n")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow(row)
-            count += 1
-    elif fmt == "jsonl":
-        for row in rows:
-            stream.write(json.dumps(row, ensure_ascii=False) + "\n")
-            count += 1
-    else:
-        raise ValueError(f"unknown format {fmt!r}")
-    return count
 
 
 class ParquetSink:
