@@ -1,9 +1,11 @@
 """`stance data check`: problems in labelled data, and sentences worth a second look.
 
 Errors make the data unusable (training refuses it). Warnings are for a person to review:
-duplicates, imbalance, odd lengths, and likely label errors found the way cleanlab's
-self-confidence ranking finds them: a sentence whose out-of-fold probability for its own
-label is low while another label is predicted with high confidence.
+duplicates, imbalance, odd lengths, words that nearly always come with one label (a model
+learns the word instead of the stance: "current" in realist sentences only, a country's name
+never in a neutral one), and likely label errors found the way cleanlab's self-confidence
+ranking finds them: a sentence whose out-of-fold probability for its own label is low while
+another label is predicted with high confidence.
 """
 
 from __future__ import annotations
@@ -16,10 +18,15 @@ from typing import Any
 import numpy as np
 
 from stance.labels import LABELS, validate_labels
+from stance.pipeline import TOKEN_PATTERN
 from stance.similarity import near_duplicate_pairs, normalise
 
 SHORT_WORDS = 3
 LONG_WORDS = 80
+# A word is skewed when at least SKEW_SHARE of the sentences holding it share one label and
+# it occurs often enough (SKEW_MIN_ROWS, or 1% of the rows if more) to shape the model.
+SKEW_SHARE = 0.8
+SKEW_MIN_ROWS = 20
 
 
 @dataclass
@@ -31,6 +38,7 @@ class CheckReport:
     imbalance: str | None = None
     short: list[dict[str, Any]] = field(default_factory=list)
     long: list[dict[str, Any]] = field(default_factory=list)
+    skewed_words: list[dict[str, Any]] = field(default_factory=list)
     label_issues: list[dict[str, Any]] = field(default_factory=list)
 
     @property
@@ -40,6 +48,7 @@ class CheckReport:
             + bool(self.imbalance)
             + len(self.short)
             + len(self.long)
+            + len(self.skewed_words)
             + len(self.label_issues)
         )
 
@@ -52,6 +61,7 @@ class CheckReport:
             "imbalance": self.imbalance,
             "short": self.short,
             "long": self.long,
+            "skewed_words": self.skewed_words,
             "label_issues": self.label_issues,
         }
 
@@ -106,6 +116,7 @@ def check_data(
                 "text": texts[index][:200],
             }
         )
+    report.skewed_words = skewed_words(frame)
     if find_label_issues and not errors:
         report.label_issues = likely_label_errors(
             frame,
@@ -115,6 +126,43 @@ def check_data(
             params=params,
         )
     return report
+
+
+def skewed_words(
+    frame: Any, *, share: float = SKEW_SHARE, min_rows: int = SKEW_MIN_ROWS
+) -> list[dict[str, Any]]:
+    """Words (tokenised as the model does) found in at least max(min_rows, 1% of rows)
+    sentences of which at least `share` carry one label; most frequent first."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    labels = frame["label"].to_numpy()
+    classes = [label for label in LABELS if (labels == label).any()]
+    if len(classes) < 2:
+        return []
+    vectorizer = CountVectorizer(
+        token_pattern=TOKEN_PATTERN, binary=True, min_df=max(min_rows, len(frame) // 100)
+    )
+    try:
+        present = vectorizer.fit_transform(frame["text"])
+    except ValueError:  # no word is frequent enough
+        return []
+    one_hot = np.stack([labels == label for label in classes], axis=1).astype(np.int64)
+    per_label = np.asarray(present.T @ one_hot)  # words x labels: rows holding the word
+    rows = per_label.sum(axis=1)
+    top = per_label.argmax(axis=1)
+    top_share = per_label[np.arange(len(rows)), top] / rows
+    words = vectorizer.get_feature_names_out()
+    found = np.flatnonzero(top_share >= share)
+    found = found[np.lexsort((words[found], -rows[found]))]
+    return [
+        {
+            "word": str(words[i]),
+            "rows": int(rows[i]),
+            "label": classes[top[i]],
+            "share": round(float(top_share[i]), 3),
+        }
+        for i in found
+    ]
 
 
 def likely_label_errors(

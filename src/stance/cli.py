@@ -833,7 +833,8 @@ def data_check(
     show: Annotated[int, Opt("--show", "-n", min=0, help="Rows to show per warning.")] = 10,
     as_json: Annotated[bool, Opt("--json", help="Print the report as JSON.")] = False,
 ) -> None:
-    """Errors (exit 1) and warnings in labelled data: duplicates, balance, lengths, label errors."""
+    """Errors (exit 1) and warnings in labelled data: duplicates, balance, lengths, skewed
+    words, label errors."""
     from stance.checks import check_data
 
     with _errors():
@@ -879,6 +880,11 @@ def _print_check(report: Any, *, show: int) -> None:
             "very long",
             report.long,
             lambda d: f"{d['where']} ({d['words']} words): {d['text'][:90]}",
+        ),
+        (
+            "words nearly always of one label",
+            report.skewed_words,
+            lambda d: f"{d['word']!r} in {d['rows']} sentences, {d['share']:.0%} {d['label']}",
         ),
         (
             "likely label errors",

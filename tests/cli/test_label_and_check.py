@@ -151,3 +151,21 @@ def test_data_check_reports_every_bad_file(tmp_path):
     assert "unknown label 'maybe'" in result.stdout and "not UTF-8" in result.stdout
     result = invoke("train", tmp_path, "-o", tmp_path / "m.joblib")
     assert result.exit_code == 1 and "1 more problems: run `stance data check`" in result.stderr
+
+
+def test_data_check_warns_of_words_that_come_with_one_label(tmp_path):
+    from tests.conftest import write_labels
+
+    rows = [(f"Freeze the current line, plan {i}.", "realist") for i in range(25)]
+    rows += [
+        (f"Sentence {i} about something else.", label)
+        for i, label in enumerate(["pro-war", "anti-war", "neutral"] * 8)
+    ]
+    write_labels(tmp_path / "a.csv", rows)
+    result = invoke("data", "check", tmp_path / "a.csv", "--no-model")
+    assert result.exit_code == 0
+    assert "words nearly always of one label" in result.stdout
+    assert "'current' in 25 sentences, 100% realist" in result.stdout
+    report = json.loads(invoke("data", "check", tmp_path / "a.csv", "--no-model", "--json").stdout)
+    assert {e["word"] for e in report["skewed_words"]} >= {"current", "freeze", "line", "plan"}
+    assert "sentence" not in {e["word"] for e in report["skewed_words"]}
