@@ -10,9 +10,26 @@ from stance.training import check_trainable, cross_validate, train
 
 
 def test_pipeline_takes_raw_strings():
-    pipeline = build_pipeline(random_state=0).fit(["war now", "peace now"], ["pro-war", "anti-war"])
+    pipeline = build_pipeline(**pipeline_params(rows=2), random_state=0)
+    pipeline.fit(["war now", "peace now"], ["pro-war", "anti-war"])
     assert pipeline.predict(["war"]).tolist() == ["pro-war"]
     assert pipeline.predict_proba(["peace"]).shape == (1, 2)
+
+
+def test_min_df_steps_down_on_small_data_only():
+    assert pipeline_params()["min_df"] == 2
+    assert pipeline_params(rows=999)["min_df"] == 1
+    assert pipeline_params(rows=1000)["min_df"] == 2
+    assert pipeline_params({"min_df": 3}, rows=5_000)["min_df"] == 3
+
+
+def test_training_on_a_few_sentences_keeps_every_term(tmp_path):
+    from tests.conftest import write_labels
+
+    rows = [("war now", "pro-war"), ("peace now", "anti-war")] * 3
+    result = train(read_labels([write_labels(tmp_path / "few.csv", rows)]), n_splits=0)
+    assert result.params["min_df"] == 1
+    assert result.pipeline.predict(["war"]).tolist() == ["pro-war"]
 
 
 def test_char_ngrams_make_a_feature_union():

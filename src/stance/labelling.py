@@ -158,7 +158,8 @@ class LabellingSession:
         texts, labels = zip(*rows, strict=True) if rows else ((), ())
         if len(set(labels)) < 2:
             return
-        model = build_pipeline(**pipeline_params(self.params), random_state=self.random_state)
+        params = pipeline_params(self.params, rows=len(rows))
+        model = build_pipeline(**params, random_state=self.random_state)
         self.model = model.fit(list(texts), list(labels))
         self.retrained += 1
         self._rank()

@@ -109,7 +109,7 @@ def cross_validate(
     classes = sorted(set(y))
     groups = duplicate_groups(list(texts), threshold=DUPLICATE_THRESHOLD)
     folds = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=random_state)
-    template = build_pipeline(**pipeline_params(params), random_state=random_state)
+    template = build_pipeline(**pipeline_params(params, rows=len(y)), random_state=random_state)
     oof = np.zeros((len(y), len(classes)))
     fold_accuracy: list[float] = []
     fold_macro_f1: list[float] = []
@@ -143,7 +143,7 @@ def train(
     """Cross-validate (unless n_splits is 0), then fit the final pipeline on every row."""
     texts = data.frame["text"].tolist()
     labels = data.frame["label"].tolist()
-    merged = pipeline_params(params)
+    merged = pipeline_params(params, rows=len(texts))
     cv = None
     if n_splits:
         cv = cross_validate(
