@@ -113,3 +113,13 @@ def test_search_with_a_small_grid(tiny_rows):
     assert found["best"] == found["results"][0]
     assert found["default"]["params"]["C"] == pipeline_params()["C"]
     assert {r["params"]["C"] for r in found["results"]} >= {0.1, 10.0}
+
+
+def test_search_records_the_settings_it_fitted(tiny_rows):
+    from stance.training import search
+
+    texts, labels = zip(*tiny_rows, strict=True)
+    # Below SMALL_DATA_ROWS both min_df values fit min_df=1: one model, scored once.
+    found = search(texts, labels, grid={"min_df": [1, 2]}, n_splits=2, random_state=0)
+    assert [r["params"]["min_df"] for r in found["results"]] == [1]
+    assert found["default"] == found["best"]

@@ -251,10 +251,15 @@ def search(
     Returns {"default": {...}, "best": {...}, "results": [...]} where each entry holds the
     params, mean macro-F1 and its spread over folds; results are sorted best first.
     """
-    points = grid_points(grid or SEARCH_GRID)
-    default = pipeline_params()
-    if default not in [pipeline_params(p) for p in points]:
-        points.append(default)
+    # Each point as the settings actually fitted (on small data min_df steps down, which can
+    # make two grid points one), the defaults last unless the grid already holds them.
+    rows = len(labels)
+    default = pipeline_params(rows=rows)
+    points: list[dict[str, Any]] = []
+    for point in [*grid_points(grid or SEARCH_GRID), default]:
+        fitted = pipeline_params(point, rows=rows)
+        if fitted not in points:
+            points.append(fitted)
     from joblib import Parallel, delayed
 
     def score(point: dict[str, Any]) -> dict[str, Any]:
@@ -262,7 +267,7 @@ def search(
             texts, labels, params=point, n_splits=n_splits, random_state=random_state
         ).summary()
         return {
-            "params": _jsonable(pipeline_params(point)),
+            "params": _jsonable(point),
             "macro_f1": summary["macro_f1"],
             "macro_f1_std": summary["macro_f1_std"],
             "accuracy": summary["accuracy"],
