@@ -7,6 +7,7 @@ from stance.errors import DataError, UsageError
 from stance.labels import read_labels
 from stance.pipeline import build_pipeline, pipeline_params
 from stance.training import check_trainable, cross_validate, train
+from tests.conftest import write_labels
 
 
 def test_pipeline_takes_raw_strings():
@@ -24,8 +25,6 @@ def test_min_df_steps_down_on_small_data_only():
 
 
 def test_training_on_a_few_sentences_keeps_every_term(tmp_path):
-    from tests.conftest import write_labels
-
     rows = [("war now", "pro-war"), ("peace now", "anti-war")] * 3
     result = train(read_labels([write_labels(tmp_path / "few.csv", rows)]), n_splits=0)
     assert result.params["min_df"] == 1
