@@ -28,6 +28,7 @@ from joblib import Parallel, delayed
 from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import GroupKFold
 
+from stance.errors import StanceError
 from stance.labels import LABELS, read_labels
 from stance.pipeline import build_pipeline, pipeline_params
 
@@ -36,20 +37,30 @@ def register_name(path: str) -> str:
     return Path(path).stem.removeprefix("authored_")
 
 
+def predict_held_out(
+    frame: pd.DataFrame, held: np.ndarray, *, params: dict, random_state: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Gold and predicted labels of the `held` rows, from a model fitted on all the others.
+
+    `params` are complete settings (from `pipeline_params`)."""
+    train, test = frame[~held], frame[held]
+    model = build_pipeline(**params, random_state=random_state)
+    model.fit(train["text"].tolist(), train["label"].tolist())
+    return test["label"].to_numpy(), model.predict(test["text"].tolist())
+
+
 def score_held_out(
     frame: pd.DataFrame, name: str, *, params: dict | None = None, random_state: int = 0
 ) -> dict:
     """Train on every register but `name`, score on `name`."""
-    held = frame["register"] == name
-    train, test = frame[~held], frame[held]
-    model = build_pipeline(**pipeline_params(params), random_state=random_state)
-    model.fit(train["text"].tolist(), train["label"].tolist())
-    predicted = model.predict(test["text"].tolist())
-    gold = test["label"].to_numpy()
+    held = (frame["register"] == name).to_numpy()
+    gold, predicted = predict_held_out(
+        frame, held, params=pipeline_params(params), random_state=random_state
+    )
     present = [label for label in LABELS if (gold == label).any()]
     return {
         "register": name,
-        "rows": len(test),
+        "rows": int(held.sum()),
         "macro_f1": round(
             float(f1_score(gold, predicted, labels=present, average="macro", zero_division=0)), 4
         ),
@@ -70,11 +81,9 @@ def score_fold(
     """Macro-F1 on the rows of one group of files, trained on all the other files."""
     held = np.zeros(len(frame), dtype=bool)
     held[test_index] = True
-    train, test = frame[~held], frame[held]
-    model = build_pipeline(**pipeline_params(params, rows=len(train)), random_state=random_state)
-    model.fit(train["text"].tolist(), train["label"].tolist())
-    predicted = model.predict(test["text"].tolist())
-    return round(float(f1_score(test["label"], predicted, average="macro")), 4)
+    settings = pipeline_params(params, rows=int((~held).sum()))
+    gold, predicted = predict_held_out(frame, held, params=settings, random_state=random_state)
+    return round(float(f1_score(gold, predicted, average="macro")), 4)
 
 
 def grouped_folds(frame: pd.DataFrame, *, folds: int, params: dict, jobs: int) -> dict:
@@ -91,7 +100,9 @@ def grouped_folds(frame: pd.DataFrame, *, folds: int, params: dict, jobs: int) -
 
 
 def parse_setting(text: str) -> tuple[str, object]:
-    name, _, value = text.partition("=")
+    name, equals, value = text.partition("=")
+    if not equals or not name:
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
     try:
         return name, json.loads(value)
     except json.JSONDecodeError:
@@ -104,48 +115,52 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--folds", type=int, default=0, help="K groups of files, not one each")
-    parser.add_argument("--set", action="append", default=[], help="NAME=VALUE (JSON value)")
+    parser.add_argument(
+        "--set", type=parse_setting, action="append", default=[], help="NAME=VALUE (JSON value)"
+    )
     args = parser.parse_args()
-    params = dict(parse_setting(item) for item in args.set)
-    frame = read_labels([args.labels]).frame
+    params = dict(args.set)
+    try:
+        hyperparameters = pipeline_params(params)
+    except ValueError as error:
+        parser.error(str(error))
+    try:
+        frame = read_labels([args.labels]).frame
+    except StanceError as error:
+        parser.error(str(error))
     frame["register"] = frame["file"].map(register_name)
     names = sorted(frame["register"].unique())
+    if args.folds and not 2 <= args.folds <= len(names):
+        parser.error(f"--folds must be between 2 and the number of files ({len(names)})")
+    results = {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": f"{platform.machine()}, Python {platform.python_version()}",
+        "hyperparameters": hyperparameters,
+        "rows": len(frame),
+        "files": len(names),
+    }
     if args.folds:
-        results = {
-            "date": datetime.now(UTC).isoformat(timespec="seconds"),
-            "hyperparameters": pipeline_params(params),
-            "rows": len(frame),
-            "files": len(names),
-            **grouped_folds(frame, folds=args.folds, params=params, jobs=args.jobs),
-        }
+        results |= grouped_folds(frame, folds=args.folds, params=params, jobs=args.jobs)
         print(
             f"{args.folds} groups of files: macro-F1 {results['mean_macro_f1']:.4f}"
             f" ± {results['std_macro_f1']:.4f} {results['fold_macro_f1']}"
         )
-        if args.json:
-            args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-        return
-    per_file = Parallel(n_jobs=args.jobs)(
-        delayed(score_held_out)(frame, n, params=params) for n in names
-    )
-    per_file.sort(key=lambda entry: entry["macro_f1"])
-    scores = [entry["macro_f1"] for entry in per_file]
-    results = {
-        "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": f"{platform.machine()}, Python {platform.python_version()}",
-        "hyperparameters": pipeline_params(params),
-        "rows": len(frame),
-        "files": len(names),
-        "mean_macro_f1": round(float(np.mean(scores)), 4),
-        "seeds": next((e for e in per_file if e["register"] == "seeds"), None),
-        "per_file": per_file,
-    }
-    for entry in per_file:
-        print(
-            f"{entry['register']:24s} {entry['rows']:5d}  macro-F1 {entry['macro_f1']:.3f}"
-            f"  accuracy {entry['accuracy']:.3f}"
+    else:
+        per_file = Parallel(n_jobs=args.jobs)(
+            delayed(score_held_out)(frame, n, params=params) for n in names
         )
-    print(f"mean macro-F1 over {len(names)} held-out files: {results['mean_macro_f1']:.4f}")
+        per_file.sort(key=lambda entry: entry["macro_f1"])
+        results |= {
+            "mean_macro_f1": round(float(np.mean([e["macro_f1"] for e in per_file])), 4),
+            "seeds": next((e for e in per_file if e["register"] == "seeds"), None),
+            "per_file": per_file,
+        }
+        for entry in per_file:
+            print(
+                f"{entry['register']:24s} {entry['rows']:5d}  macro-F1 {entry['macro_f1']:.3f}"
+                f"  accuracy {entry['accuracy']:.3f}"
+            )
+        print(f"mean macro-F1 over {len(names)} held-out files: {results['mean_macro_f1']:.4f}")
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
 
