@@ -2,6 +2,7 @@
 
     python benchmarks/holdout.py [--labels data/labels] [--jobs 2] [--json holdout.json]
     python benchmarks/holdout.py --folds 5 [--set C=10] [--set class_weight='"balanced"']
+    python benchmarks/holdout.py --only 'seeds|web-article.*' --json holdout.json
 
 Each labelled file holds one register (the seed articles, wire copy, Telegram, ...). For
 every file, a model with the shipped default settings is trained on all the other files and
@@ -12,6 +13,8 @@ it is the only file of real article sentences (page furniture and reader comment
 With `--folds K` the files are split into K groups instead (scikit-learn's GroupKFold: no
 file is ever on both sides), which takes K fits rather than one per file and is quick enough
 to compare settings; `--set NAME=VALUE` (value as JSON) overrides one default setting.
+`--only REGEX` holds out only the files whose names (without `authored_`) match in full; the
+others are still used for training.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import platform
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -99,6 +103,13 @@ def grouped_folds(frame: pd.DataFrame, *, folds: int, params: dict, jobs: int) -
     }
 
 
+def parse_pattern(text: str) -> re.Pattern:
+    try:
+        return re.compile(text)
+    except re.error as error:
+        raise argparse.ArgumentTypeError(f"not a regular expression: {error}") from None
+
+
 def parse_setting(text: str) -> tuple[str, object]:
     name, equals, value = text.partition("=")
     if not equals or not name:
@@ -118,6 +129,7 @@ def main() -> None:
     parser.add_argument(
         "--set", type=parse_setting, action="append", default=[], help="NAME=VALUE (JSON value)"
     )
+    parser.add_argument("--only", type=parse_pattern, help="hold out only the files matching this")
     args = parser.parse_args()
     params = dict(args.set)
     try:
@@ -130,6 +142,12 @@ def main() -> None:
         parser.error(str(error))
     frame["register"] = frame["file"].map(register_name)
     names = sorted(frame["register"].unique())
+    if args.only:
+        if args.folds:
+            parser.error("--only holds out files one at a time; it does not combine with --folds")
+        names = [name for name in names if args.only.fullmatch(name)]
+        if not names:
+            parser.error(f"--only {args.only.pattern!r} matches no file")
     if args.folds and not 2 <= args.folds <= len(names):
         parser.error(f"--folds must be between 2 and the number of files ({len(names)})")
     results = {
