@@ -42,13 +42,14 @@ def register_name(path: str) -> str:
 
 
 def predict_held_out(
-    frame: pd.DataFrame, held: np.ndarray, *, params: dict, random_state: int
+    frame: pd.DataFrame, held: np.ndarray, *, params: dict | None, random_state: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """Gold and predicted labels of the `held` rows, from a model fitted on all the others.
 
-    `params` are complete settings (from `pipeline_params`)."""
+    `params` override the defaults; min_df follows the training size, as in `stance train`."""
     train, test = frame[~held], frame[held]
-    model = build_pipeline(**params, random_state=random_state)
+    settings = pipeline_params(params, rows=len(train))
+    model = build_pipeline(**settings, random_state=random_state)
     model.fit(train["text"].tolist(), train["label"].tolist())
     return test["label"].to_numpy(), model.predict(test["text"].tolist())
 
@@ -58,9 +59,7 @@ def score_held_out(
 ) -> dict:
     """Train on every register but `name`, score on `name`."""
     held = (frame["register"] == name).to_numpy()
-    gold, predicted = predict_held_out(
-        frame, held, params=pipeline_params(params), random_state=random_state
-    )
+    gold, predicted = predict_held_out(frame, held, params=params, random_state=random_state)
     present = [label for label in LABELS if (gold == label).any()]
     return {
         "register": name,
@@ -85,8 +84,7 @@ def score_fold(
     """Macro-F1 on the rows of one group of files, trained on all the other files."""
     held = np.zeros(len(frame), dtype=bool)
     held[test_index] = True
-    settings = pipeline_params(params, rows=int((~held).sum()))
-    gold, predicted = predict_held_out(frame, held, params=settings, random_state=random_state)
+    gold, predicted = predict_held_out(frame, held, params=params, random_state=random_state)
     return round(float(f1_score(gold, predicted, average="macro")), 4)
 
 
@@ -140,6 +138,15 @@ def main() -> None:
         frame = read_labels([args.labels]).frame
     except StanceError as error:
         parser.error(str(error))
+    # sklearn checks values only when fitting; a bad --set should fail here, in one line,
+    # not in every worker after the first expensive fit.
+    sample = frame.groupby("label").head(2)
+    try:
+        build_pipeline(**pipeline_params(params, rows=len(sample))).fit(
+            sample["text"].tolist(), sample["label"].tolist()
+        )
+    except (ValueError, TypeError) as error:
+        parser.error(f"--set: {error}")
     frame["register"] = frame["file"].map(register_name)
     names = sorted(frame["register"].unique())
     if args.only:
