@@ -91,6 +91,17 @@ def test_unsupported_pipelines_fall_back(params):
         FastModel.from_pipeline(pipeline)
 
 
+def test_models_saved_before_folding_still_take_the_fast_path():
+    pipeline = build_pipeline(random_state=0)
+    pipeline.set_params(
+        features__word__strip_accents="unicode", features__char__strip_accents="unicode"
+    )
+    pipeline.fit(TEXTS, LABELS)
+    fast = FastModel.from_pipeline(pipeline)
+    assert fast.accent_name == "unicode"
+    assert_same_predictions(pipeline.predict_proba(TEXTS + ODD), fast.predict_proba(TEXTS + ODD))
+
+
 def test_project_token_pattern_is_one_the_fast_path_knows():
     from stance.fast import SAFE_TOKEN_PATTERNS
     from stance.pipeline import TOKEN_PATTERN

@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import itertools
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
+
+from stance.normalise import fold_text, strip_accents_ascii, strip_accents_unicode
 
 ARRAYS_FORMAT = 2
 # Distinct words whose analysis is kept between batches; cleared when full, so memory stays
@@ -41,20 +42,21 @@ SEPARATOR = "\x00"
 Analysis = tuple[np.ndarray, np.ndarray, int, int]
 
 
-def strip_accents_unicode(text: str) -> str:
-    """As sklearn.feature_extraction.text.strip_accents_unicode."""
-    if text.isascii():
-        return text
-    normalized = unicodedata.normalize("NFKD", text)
-    return "".join([c for c in normalized if not unicodedata.combining(c)])
+_ACCENTS = {
+    "": None,
+    "unicode": strip_accents_unicode,
+    "ascii": strip_accents_ascii,
+    "fold": fold_text,
+}
 
 
-def strip_accents_ascii(text: str) -> str:
-    """As sklearn.feature_extraction.text.strip_accents_ascii."""
-    return unicodedata.normalize("NFKD", text).encode("ASCII", "ignore").decode("ASCII")
-
-
-_ACCENTS = {"": None, "unicode": strip_accents_unicode, "ascii": strip_accents_ascii}
+def _accent_name(strip_accents: Any) -> str | None:
+    """The name under which a vectoriser's `strip_accents` is saved; None if unsupported."""
+    if strip_accents is None:
+        return ""
+    if isinstance(strip_accents, str):
+        return strip_accents if strip_accents in ("unicode", "ascii") else None
+    return "fold" if strip_accents is fold_text else None
 
 
 def softmax(scores: np.ndarray) -> np.ndarray:
@@ -363,7 +365,7 @@ class FastModel:
             char_ngrams=tuple(char.ngram_range) if char is not None else None,
             token_pattern=word.token_pattern,
             lowercase=bool(word.lowercase),
-            strip_accents=word.strip_accents or "",
+            strip_accents=_accent_name(word.strip_accents) or "",
             sublinear_tf=bool(word.sublinear_tf),
             norm=word.norm or "",
             idf=idf,
@@ -533,7 +535,7 @@ def _supported_common(vectorizer: Any) -> bool:
         and vectorizer.tokenizer is None
         and vectorizer.stop_words is None
         and not vectorizer.binary
-        and vectorizer.strip_accents in (None, "unicode", "ascii")
+        and _accent_name(vectorizer.strip_accents) is not None
         and vectorizer.norm in ("l2", "l1", None)
         and np.dtype(vectorizer.dtype) == np.float64
         and hasattr(vectorizer, "vocabulary_")

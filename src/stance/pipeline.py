@@ -9,6 +9,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
+from stance.normalise import fold_text
+
 # Words of one character count too ("Z", "I"), apostrophes and hyphens stay inside a word.
 TOKEN_PATTERN = r"(?u)\b\w[\w'\u2019-]*\b"
 
@@ -54,7 +56,7 @@ def build_pipeline(
         token_pattern=TOKEN_PATTERN,
         sublinear_tf=sublinear_tf,
         min_df=min_df,
-        strip_accents="unicode",
+        strip_accents=fold_text,
     )
     features: Any = words
     if char_ngrams:
@@ -63,7 +65,7 @@ def build_pipeline(
             ngram_range=tuple(char_ngrams),
             sublinear_tf=sublinear_tf,
             min_df=min_df,
-            strip_accents="unicode",
+            strip_accents=fold_text,
         )
         features = FeatureUnion([("word", words), ("char", chars)])
     classifier: Any = LogisticRegression(
