@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from stance.labels import LABELS, validate_labels
+from stance.normalise import fold_text
 from stance.pipeline import TOKEN_PATTERN
 from stance.similarity import near_duplicate_pairs, normalise
 
@@ -140,7 +141,10 @@ def skewed_words(
     if len(classes) < 2:
         return []
     vectorizer = CountVectorizer(
-        token_pattern=TOKEN_PATTERN, binary=True, min_df=max(min_rows, len(frame) // 100)
+        token_pattern=TOKEN_PATTERN,
+        strip_accents=fold_text,
+        binary=True,
+        min_df=max(min_rows, len(frame) // 100),
     )
     try:
         present = vectorizer.fit_transform(frame["text"])
