@@ -86,6 +86,16 @@ def test_too_few_examples_per_class_lists_counts():
         cross_validate(["a", "b"], ["x", "y"], n_splits=1)
 
 
+def test_copies_of_one_sentence_per_label_cannot_be_cross_validated():
+    # Each label's copies form one group, so a fold's training part holds one label only.
+    texts = ["Freeze the front.", "Stop the war."] * 3
+    labels = ["realist", "anti-war"] * 3
+    with pytest.raises(DataError, match="fold 1 has only one label"):
+        cross_validate(texts, labels, n_splits=2)
+    with pytest.raises(DataError, match="near-duplicates leave 2"):
+        cross_validate(texts, labels, n_splits=3)
+
+
 def test_train_fits_on_all_rows(tiny_labels: Path):
     result = train(read_labels([tiny_labels]), n_splits=2, random_state=0)
     assert list(result.pipeline.classes_) == ["anti-war", "neutral", "pro-war", "realist"]

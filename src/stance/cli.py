@@ -193,7 +193,8 @@ def _print_training(card: dict[str, Any]) -> None:
             f"macro-F1 {cv['macro_f1']:.3f} ± {cv['macro_f1_std']:.3f}"
         )
     console.print(
-        f"saved {card['model_file']} (sha256 {card['model_sha256'][:12]}) and its manifest"
+        f"saved {card['model_file']} (sha256 {card['model_sha256'][:12]}) and its manifest",
+        markup=False,
     )
 
 
@@ -611,6 +612,8 @@ def explain(
     allow_version_mismatch: AllowMismatchOpt = False,
 ) -> None:
     """Why the model labels TEXT as it does: n-grams for and against the predicted label."""
+    from rich.markup import escape
+
     from stance.evaluation import explain as explain_text
     from stance.persist import load_model
 
@@ -634,10 +637,11 @@ def explain(
     for i in range(max(len(towards), len(away))):
         left = towards[i] if i < len(towards) else ("", None)
         right = away[i] if i < len(away) else ("", None)
+        # Character n-grams print as "[gram]", which rich would read as a markup tag.
         table.add_row(
-            left[0],
+            escape(left[0]),
             "" if left[1] is None else f"{left[1]:+.3f}",
-            right[0],
+            escape(right[0]),
             "" if right[1] is None else f"{right[1]:+.3f}",
         )
     console.print(table)
@@ -655,6 +659,8 @@ def info(
     allow_version_mismatch: AllowMismatchOpt = False,
 ) -> None:
     """The model card: manifest, scores, and the strongest n-grams per label."""
+    from rich.markup import escape
+
     from stance.evaluation import top_features
     from stance.persist import load_model
 
@@ -701,7 +707,7 @@ def info(
     for i in range(top):
         table.add_row(
             *(
-                f"{rows[i][0]} {rows[i][1]:.2f}" if i < len(rows) else ""
+                f"{escape(rows[i][0])} {rows[i][1]:.2f}" if i < len(rows) else ""
                 for rows in features.values()
             )
         )

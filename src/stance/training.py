@@ -108,6 +108,11 @@ def cross_validate(
     y = np.asarray(labels, dtype=object)
     classes = sorted(set(y))
     groups = duplicate_groups(list(texts), threshold=DUPLICATE_THRESHOLD)
+    if len(set(groups)) < n_splits:
+        raise DataError(
+            f"{n_splits}-fold cross-validation needs at least {n_splits} distinct sentences; "
+            f"near-duplicates leave {len(set(groups))} (use a smaller --cv, or 0 to skip it)"
+        )
     folds = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=random_state)
     template = build_pipeline(**pipeline_params(params, rows=len(y)), random_state=random_state)
     oof = np.zeros((len(y), len(classes)))
@@ -115,6 +120,14 @@ def cross_validate(
     fold_macro_f1: list[float] = []
     for k, (train_idx, test_idx) in enumerate(folds.split(texts, y, groups)):
         progress("cross-validating", k, n_splits)
+        if len(set(y[train_idx])) < 2:
+            # Near-duplicates stay in one fold, so a label written as copies of one sentence
+            # can leave a fold's training part with a single label.
+            raise DataError(
+                f"cross-validation fold {k + 1} has only one label to train on: the sentences "
+                "are too few or too alike (near-duplicates stay in one fold); "
+                "add more varied sentences, or --cv 0 to skip cross-validation"
+            )
         model = _fit(clone(template), texts[train_idx], y[train_idx])
         proba = model.predict_proba(list(texts[test_idx]))
         columns = [classes.index(c) for c in model.classes_]

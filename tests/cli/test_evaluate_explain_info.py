@@ -58,6 +58,34 @@ def test_explain_and_info(tiny_model_path):
     assert set(card["top_features"]) == {"anti-war", "neutral", "pro-war", "realist"}
 
 
+def test_explain_and_info_show_character_ngrams(tmp_path):
+    # Character n-grams are named "[gram]"; a table cell must not read them as rich markup.
+    labels = write_labels(
+        tmp_path / "chars.csv",
+        [
+            ("Freeze the front.", "realist"),
+            ("Freeze the line where it stands.", "realist"),
+            ("Dig in and freeze it.", "realist"),
+            ("Stop the war.", "anti-war"),
+            ("Withdraw the troops now.", "anti-war"),
+            ("This war is a crime.", "anti-war"),
+        ],
+    )
+    model = tmp_path / "chars.joblib"
+    assert invoke("train", labels, "-o", model, "--cv", "2").exit_code == 0
+    explained = json.loads(
+        invoke("explain", "Freeze it.", "-m", model, "--json", "-k", "50").stdout
+    )
+    grams = [gram for gram, _ in explained["towards"] + explained["away"]]
+    assert "[fre]" in grams
+    result = invoke("explain", "Freeze it.", "-m", model, "-k", "50")
+    assert result.exit_code == 0 and "[fre]" in result.stdout
+    strongest = json.loads(invoke("info", "-m", model, "--json", "-k", "200").stdout)
+    assert "[fre]" in [gram for gram, _ in strongest["top_features"]["realist"]]
+    result = invoke("info", "-m", model, "-k", "200")
+    assert result.exit_code == 0 and "[fre]" in result.stdout
+
+
 def test_train_search_records_both_scores(tiny_labels, tmp_path, monkeypatch):
     import stance.training as training
 
