@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 
+from stance.errors import UsageError
 from stance.evaluation import evaluate, explain, reliability, score_predictions, top_features
 from stance.pipeline import build_pipeline
 
@@ -60,6 +61,11 @@ def test_explain_names_the_words_a_reader_would(word_model):
     assert away[0] == "war"
     assert all(score > 0 for _, score in result["towards"])
     assert abs(sum(result["probabilities"].values()) - 1) < 1e-3
+
+
+def test_explain_refuses_blank_text(word_model):
+    with pytest.raises(UsageError, match="blank"):
+        explain(word_model, " \n ")
 
 
 def test_top_features_per_label(word_model):

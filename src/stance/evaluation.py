@@ -9,7 +9,7 @@ import numpy as np
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score
 from sklearn.metrics import precision_recall_fscore_support as prfs
 
-from stance.errors import DataError, ModelError
+from stance.errors import DataError, ModelError, UsageError
 
 
 def reliability(
@@ -157,6 +157,8 @@ def _clean(name: str) -> str:
 def explain(model: Any, text: str, *, top: int = 10) -> dict[str, Any]:
     """The prediction for `text` and the n-grams that pushed it towards and away from the
     predicted label, each scored as coefficient x tf-idf weight."""
+    if not text.strip():
+        raise UsageError("nothing to explain: the text is blank")
     classes = [str(c) for c in model.classes_]
     proba = model.predict_proba([text])[0]
     best = int(proba.argmax())

@@ -50,6 +50,8 @@ def test_explain_and_info(tiny_model_path):
     assert data["label"] == "realist" and data["towards"]
     result = invoke("explain", "Freeze the front.", "-m", tiny_model_path, "-k", "3")
     assert result.exit_code == 0 and "towards realist" in result.stdout
+    result = invoke("explain", "  ", "-m", tiny_model_path)
+    assert result.exit_code == 2 and "nothing to explain" in result.output
     result = invoke("info", "-m", tiny_model_path, "--top", "3")
     assert result.exit_code == 0, result.output
     assert "trained on 40 sentences" in result.stdout
