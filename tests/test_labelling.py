@@ -53,6 +53,17 @@ def test_resume_skips_what_is_done_and_what_is_in_labels(article, tmp_path):
     assert [i.text for i in second.queue] == ["Total victory!", "The talks lasted an hour."]
 
 
+def test_a_session_that_saves_nothing_leaves_no_file_and_a_bare_header_resumes(article, tmp_path):
+    out = tmp_path / "out.csv"
+    start_session([str(article)], output=out, labels_dir=None).skip()
+    assert not out.exists()
+    out.write_text("text,label,source\n", encoding="utf-8")
+    session = start_session([str(article)], output=out, labels_dir=None)
+    assert len(session.queue) == 4
+    session.answer("realist")
+    assert rows(out) == [("Freeze the front.", "realist", "article.txt#0")]
+
+
 def test_uncertain_order_and_retraining(article, tmp_path, tiny_model):
     session = start_session(
         [str(article)],

@@ -4,7 +4,14 @@ from pathlib import Path
 import pytest
 
 from stance.errors import ModelError, OutputError
-from stance.persist import atomic_open, load_model, manifest_path, read_manifest, save_model
+from stance.persist import (
+    atomic_open,
+    check_model_output,
+    load_model,
+    manifest_path,
+    read_manifest,
+    save_model,
+)
 
 
 def test_round_trip_gives_identical_predictions(tiny_model, tmp_path: Path):
@@ -143,3 +150,15 @@ def test_written_files_get_ordinary_permissions(tiny_model, tmp_path):
     mask = os.umask(0)
     os.umask(mask)
     assert (path.stat().st_mode & 0o777) == 0o666 & ~mask
+
+
+def test_the_manifest_is_not_taken_for_the_model(tiny_model_path):
+    with pytest.raises(ModelError, match="beside the model, not the model"):
+        read_manifest(manifest_path(tiny_model_path))
+
+
+@pytest.mark.parametrize("name", ["m.json", "m.npz"])
+def test_a_model_file_cannot_take_the_name_of_its_manifest_or_arrays(tmp_path, name):
+    with pytest.raises(OutputError, match="cannot end in"):
+        check_model_output(tmp_path / name)
+    check_model_output(tmp_path / "m.joblib")

@@ -286,11 +286,13 @@ def tag(
     report = ReadReport()
     with _errors():
         if fmt is None:
-            fmt = "table" if output is None and sys.stdout.isatty() else "csv"
+            fmt = "table" if output is None and _stdout_is_terminal() else "csv"
         if fmt not in FORMATS:
             raise UsageError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
         if fmt == "table" and output is not None:
             raise UsageError("--format table prints to the terminal; use csv, jsonl or parquet")
+        if fmt == "parquet" and output is None and _stdout_is_terminal():
+            raise UsageError("parquet is binary: name a file with -o or redirect the output")
         if fmt == "parquet":
             from stance.writers import require_pyarrow
 
@@ -332,6 +334,10 @@ def tag(
         + (f"; skipped {len(report.skipped)} files" if report.skipped else ""),
         err=True,
     )
+
+
+def _stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()
 
 
 def _tag_with_dask(

@@ -23,6 +23,7 @@ from stance.readers import (
     STDIN,
     Document,
     ReadReport,
+    check_paths,
     check_text_file,
     files_in,
     read_file,
@@ -105,9 +106,8 @@ def plan_partitions(
     for raw in paths:
         if str(raw) == STDIN:
             raise UsageError("--engine dask reads files and folders, not standard input")
+        check_paths([raw])
         path = Path(raw)
-        if not path.exists():
-            raise UsageError(f"{path}: no such file or folder")
         files = files_in(path) if path.is_dir() else [path]
         for file in files:
             try:

@@ -43,12 +43,14 @@ def _csv_line(fields: Sequence[str]) -> str:
     return buffer.getvalue()
 
 
-def _known_texts(paths: Sequence[Path]) -> tuple[set[str], list[tuple[str, str]]]:
+def _known_texts(
+    paths: Sequence[Path], *, allow_empty: bool = False
+) -> tuple[set[str], list[tuple[str, str]]]:
     """Normalised texts already labelled under `paths`, and their (text, label) rows."""
     known: set[str] = set()
     rows: list[tuple[str, str]] = []
     for file in find_csv_files(paths):
-        frame = parse_labels_csv(file.read_bytes(), name=str(file))
+        frame = parse_labels_csv(file.read_bytes(), name=str(file), allow_empty=allow_empty)
         for text, label in zip(frame["text"], frame["label"], strict=True):
             known.add(normalise(text))
             rows.append((text, label))
@@ -85,13 +87,13 @@ class LabellingSession:
         self.answers: list[tuple[Item, str]] = []
         self.skipped = 0
         self.retrained = 0
-        self._ensure_output()
         if order == "random":
             random.Random(random_state).shuffle(self.queue)
         elif order == "uncertain":
             self._rank()
 
     def _ensure_output(self) -> None:
+        # Written with the first answer, so a session that saves nothing leaves no file.
         if not self.output.exists() or self.output.stat().st_size == 0:
             with atomic_open(self.output, "w", force=True) as handle:
                 handle.write(_csv_line(COLUMNS))
@@ -112,6 +114,7 @@ class LabellingSession:
         """Save `label` for the current sentence (appended and synced before returning)."""
         if label not in LABELS:
             raise UsageError(f"unknown label {label!r}")
+        self._ensure_output()
         item = self.queue.pop(0)
         line = _csv_line([item.text, label, item.source]).encode("utf-8")
         descriptor = os.open(self.output, os.O_WRONLY | os.O_APPEND)
@@ -206,7 +209,8 @@ def start_session(
     ):
         known, base_rows = _known_texts([Path(labels_dir)])
     if output.exists() and output.stat().st_size:
-        done, done_rows = _known_texts([output])
+        # A header without rows is what an earlier session that saved nothing may leave.
+        done, done_rows = _known_texts([output], allow_empty=True)
         known |= done
         base_rows += done_rows
     items: list[Item] = []

@@ -68,11 +68,12 @@ def _list_rows(rows: list[int]) -> str:
     return shown + (f" and {more} more" if more > 0 else "")
 
 
-def parse_labels_csv(raw: bytes, *, name: str) -> pd.DataFrame:
+def parse_labels_csv(raw: bytes, *, name: str, allow_empty: bool = False) -> pd.DataFrame:
     """Parse one labelled CSV file's bytes into a frame of text, label, source and row number.
 
     Raises DataError for anything that would make the rows ambiguous: encoding, structure,
-    missing columns, blank fields, unknown labels.
+    missing columns, blank fields, unknown labels; and for a header without rows unless
+    `allow_empty`.
     """
     if not raw.strip():
         raise DataError(f"{name}: the file is empty; expected a header {','.join(COLUMNS)}")
@@ -103,7 +104,7 @@ def parse_labels_csv(raw: bytes, *, name: str) -> pd.DataFrame:
             row_numbers.append(reader.line_num)
     except csv.Error as error:
         raise DataError(f"{name} line {reader.line_num}: malformed CSV ({error})") from None
-    if not rows:
+    if not rows and not allow_empty:
         raise DataError(f"{name}: a header but no rows")
     frame = pd.DataFrame(rows, columns=header, dtype=object)
     frame["text"] = frame["text"].str.strip()

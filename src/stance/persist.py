@@ -67,6 +67,18 @@ def check_writable(path: Path, *, force: bool = False) -> None:
         raise OutputError(f"{folder}: the output folder is not writable")
 
 
+def check_model_output(path: Path, *, force: bool = False) -> None:
+    """Raise OutputError unless the model, its manifest and its arrays may be written."""
+    path = Path(path)
+    if path.suffix in (".json", ".npz"):
+        raise OutputError(
+            f"{path}: a model file cannot end in {path.suffix}; its manifest (.json) and "
+            "arrays (.npz) are saved beside it under those names (use .joblib)"
+        )
+    for target in (path, manifest_path(path), arrays_path(path)):
+        check_writable(target, force=force)
+
+
 @contextlib.contextmanager
 def atomic_open(path: Path, mode: str = "w", *, force: bool = False) -> Iterator[IO[Any]]:
     """Write to a temporary file in the same folder, then os.replace it over `path`.
@@ -118,8 +130,7 @@ def save_model(
 
     path = Path(path)
     card_path = manifest_path(path)
-    for target in (path, card_path, arrays_path(path)):
-        check_writable(target, force=force)
+    check_model_output(path, force=force)
     buffer = io.BytesIO()
     joblib.dump(pipeline, buffer, compress=3)
     blob = buffer.getvalue()
@@ -160,6 +171,9 @@ def read_manifest(path: Path) -> dict[str, Any]:
     card_path = manifest_path(path)
     if not path.is_file():
         raise ModelError(f"{path}: no model file here; train one with `stance train`")
+    if card_path == path or path.suffix == ".npz":
+        # Easy to mistake for the model: the two files saved beside it.
+        raise ModelError(f"{path} is beside the model, not the model; pass the .joblib file")
     if not card_path.is_file():
         raise ModelError(f"{card_path}: the model's manifest is missing; refusing to load {path}")
     try:

@@ -377,6 +377,13 @@ def input_bytes(paths: Sequence[Path | str]) -> int | None:
     return total
 
 
+def check_paths(paths: Sequence[Path | str]) -> None:
+    """Refuse a named input that does not exist, before any output is started."""
+    for raw_path in paths:
+        if str(raw_path) != STDIN and not Path(raw_path).exists():
+            raise UsageError(f"{raw_path}: no such file or folder")
+
+
 def iter_documents(
     paths: Sequence[Path | str],
     *,
@@ -392,6 +399,7 @@ def iter_documents(
     text files are not cut into pieces.
     """
     report = report if report is not None else ReadReport()
+    check_paths(paths)
     for raw_path in paths:
         if str(raw_path) == STDIN:
             stream = stdin if stdin is not None else sys.stdin
@@ -404,8 +412,6 @@ def iter_documents(
             yield Document("<stdin>", text)
             continue
         path = Path(raw_path)
-        if not path.exists():
-            raise UsageError(f"{path}: no such file or folder")
         files = files_in(path) if path.is_dir() else [path]
         for file in files:
             try:

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from stance.errors import UsageError
-from stance.readers import Document, ReadReport, iter_documents
+from stance.readers import Document, ReadReport, check_paths, iter_documents
 from stance.sentences import Sentence, iter_sentences
 
 UNITS = ("sentence", "line", "document")
@@ -283,7 +283,10 @@ def tag_batches(
     jobs: int = 1,
     model_path: Path | None = None,
 ) -> Iterator[Tagged]:
-    """Tagged batches in document order; see tag_documents for the rows."""
+    """Tagged batches in document order; see tag_documents for the rows.
+
+    The settings are checked on the call, not on the first batch, so a caller can fail
+    before it starts writing output."""
     if unit not in UNITS:
         raise UsageError(f"unknown unit {unit!r}; choose one of {', '.join(UNITS)}")
     if batch_size < 1:
@@ -294,7 +297,7 @@ def tag_batches(
         raise UsageError(f"--jobs must be at least 1 (got {jobs})")
     tagger = Tagger(model, unit=unit, min_confidence=min_confidence)
     batches = _work_items(documents, unit=unit, size=batch_size)
-    yield from _parallel(batches, tagger=tagger, fmt=fmt, jobs=jobs, model_path=model_path)
+    return _parallel(batches, tagger=tagger, fmt=fmt, jobs=jobs, model_path=model_path)
 
 
 def tag_documents(
@@ -332,6 +335,7 @@ def tag_paths(
     model_path: Path | None = None,
 ) -> Iterator[Tagged]:
     """Read the articles under `paths` and yield their tagged batches, in order."""
+    check_paths(paths)
     documents = iter_documents(
         paths, text_column=text_column, stdin=stdin, report=report, whole=unit == "document"
     )

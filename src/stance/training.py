@@ -15,7 +15,7 @@ from sklearn.pipeline import Pipeline
 from stance.errors import DataError, UsageError
 from stance.evaluation import per_class_scores
 from stance.labels import LabelledData, read_labels
-from stance.persist import check_writable, manifest_path, save_model
+from stance.persist import check_model_output, save_model
 from stance.pipeline import build_pipeline, params_from_json, pipeline_params
 from stance.similarity import duplicate_groups
 
@@ -193,8 +193,7 @@ def train_from_files(
     searched first and the model is trained with the best. The output is checked before
     training, so a refused overwrite costs no time.
     """
-    check_writable(output, force=force)
-    check_writable(manifest_path(output), force=force)
+    check_model_output(output, force=force)
     data = read_labels(paths)
     found = None
     if search_grid:

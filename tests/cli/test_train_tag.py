@@ -38,6 +38,12 @@ def test_train_writes_model_and_manifest_and_refuses_overwrite(tiny_labels: Path
     assert invoke("train", tiny_labels, "-o", model, "--cv", "0", "-F").exit_code == 0
 
 
+def test_train_refuses_a_model_named_like_its_manifest(tiny_labels: Path, tmp_path):
+    result = invoke("train", tiny_labels, "-o", tmp_path / "m.json", "--cv", "0")
+    assert result.exit_code == 1 and "cannot end in .json" in result.stderr
+    assert list(tmp_path.glob("m.*")) == []
+
+
 def test_train_refuses_bad_data_with_one_line(tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("text,label\nA,maybe\n", encoding="utf-8")
@@ -131,6 +137,26 @@ def test_tag_errors(tiny_model_path, tmp_path):
     assert result.exit_code == 2
     result = invoke("tag", tmp_path / "missing.txt", "-m", tiny_model_path)
     assert result.exit_code == 2 and "no such file" in result.output
+    # Bad input is refused before the CSV header reaches standard output.
+    result = invoke("tag", article, tmp_path / "missing.txt", "-m", tiny_model_path, "-f", "csv")
+    assert result.exit_code == 2 and "no such file" in result.stderr and result.stdout == ""
+    result = invoke("tag", article, "-m", tiny_model_path, "-f", "csv", "--unit", "para")
+    assert result.exit_code == 2 and "unknown unit" in result.stderr and result.stdout == ""
+
+
+def test_tag_refuses_parquet_to_a_terminal(tiny_model_path, tmp_path, monkeypatch):
+    import stance.cli
+
+    article = tmp_path / "a.txt"
+    article.write_text("Stop the war.", "utf-8")
+    monkeypatch.setattr(stance.cli, "_stdout_is_terminal", lambda: True)
+    result = invoke("tag", article, "-m", tiny_model_path, "-f", "parquet")
+    assert result.exit_code == 2 and "parquet is binary" in result.stderr
+    assert result.stdout == ""
+    result = invoke("tag", article, "-m", tiny_model_path)  # the terminal default: a table
+    assert (
+        result.exit_code == 0 and "anti-war" in result.stdout and "doc,index" not in result.stdout
+    )
 
 
 def test_tag_empty_input_warns_and_succeeds(tiny_model_path, tmp_path):
