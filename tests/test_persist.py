@@ -7,6 +7,7 @@ from stance.errors import ModelError, OutputError
 from stance.persist import (
     atomic_open,
     check_model_output,
+    check_separate,
     load_model,
     manifest_path,
     read_manifest,
@@ -162,3 +163,13 @@ def test_a_model_file_cannot_take_the_name_of_its_manifest_or_arrays(tmp_path, n
     with pytest.raises(OutputError, match="cannot end in"):
         check_model_output(tmp_path / name)
     check_model_output(tmp_path / "m.joblib")
+
+
+def test_an_output_may_not_be_an_input_or_named_twice(tmp_path):
+    source = tmp_path / "in.txt"
+    source.write_text("x", encoding="utf-8")
+    with pytest.raises(OutputError, match="also an input"):
+        check_separate([tmp_path / "sub" / ".." / "in.txt"], inputs=[source])
+    with pytest.raises(OutputError, match="another output"):
+        check_separate([tmp_path / "a.csv", None, tmp_path / "a.csv"], inputs=["-"])
+    check_separate([tmp_path / "a.csv", tmp_path / "b.csv"], inputs=[source, "-"])

@@ -278,7 +278,7 @@ def tag(
         return
 
     from stance.errors import UsageError
-    from stance.persist import check_writable, load_tagger
+    from stance.persist import check_separate, check_writable, load_tagger
     from stance.readers import ReadReport, input_bytes
     from stance.tagging import tag_paths
     from stance.writers import FORMATS
@@ -297,6 +297,7 @@ def tag(
             from stance.writers import require_pyarrow
 
             require_pyarrow()
+        check_separate([output, summary], inputs=paths)
         for path in (output, summary):
             if path is not None:
                 check_writable(path, force=force)

@@ -21,7 +21,7 @@ import numpy as np
 
 from stance.errors import DataError, UsageError
 from stance.labels import COLUMNS, LABELS, find_csv_files, parse_labels_csv
-from stance.persist import atomic_open
+from stance.persist import atomic_open, check_separate
 from stance.readers import iter_documents
 from stance.sentences import split_sentences
 from stance.similarity import normalise
@@ -200,6 +200,7 @@ def start_session(
         raise UsageError(f"{output} is a folder; give a CSV file to write answers to")
     if not output.parent.is_dir():
         raise UsageError(f"{output.parent}: the output folder does not exist")
+    check_separate([output], inputs=paths)
     known: set[str] = set()
     base_rows: list[tuple[str, str]] = []
     if (

@@ -15,7 +15,7 @@ import json
 import os
 import platform
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -67,7 +67,22 @@ def check_writable(path: Path, *, force: bool = False) -> None:
         raise OutputError(f"{folder}: the output folder is not writable")
 
 
-def check_model_output(path: Path, *, force: bool = False) -> None:
+def check_separate(outputs: Sequence[Path | None], *, inputs: Sequence[Path | str] = ()) -> None:
+    """Refuse an output that is one of the input files or is named twice: writing it would
+    destroy what is being read or written, even with --force."""
+    taken = {Path(p).resolve() for p in inputs if str(p) != "-" and Path(p).is_file()}
+    for output in outputs:
+        if output is None:
+            continue
+        resolved = Path(output).resolve()
+        if resolved in taken:
+            raise OutputError(f"{output} is also an input or another output; name another file")
+        taken.add(resolved)
+
+
+def check_model_output(
+    path: Path, *, force: bool = False, inputs: Sequence[Path | str] = ()
+) -> None:
     """Raise OutputError unless the model, its manifest and its arrays may be written."""
     path = Path(path)
     if path.suffix in (".json", ".npz"):
@@ -75,7 +90,9 @@ def check_model_output(path: Path, *, force: bool = False) -> None:
             f"{path}: a model file cannot end in {path.suffix}; its manifest (.json) and "
             "arrays (.npz) are saved beside it under those names (use .joblib)"
         )
-    for target in (path, manifest_path(path), arrays_path(path)):
+    targets = (path, manifest_path(path), arrays_path(path))
+    check_separate(targets, inputs=inputs)
+    for target in targets:
         check_writable(target, force=force)
 
 

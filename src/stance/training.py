@@ -14,7 +14,7 @@ from sklearn.pipeline import Pipeline
 
 from stance.errors import DataError, UsageError
 from stance.evaluation import per_class_scores
-from stance.labels import LabelledData, read_labels
+from stance.labels import LabelledData, find_csv_files, read_labels
 from stance.persist import check_model_output, save_model
 from stance.pipeline import build_pipeline, params_from_json, pipeline_params
 from stance.similarity import duplicate_groups
@@ -193,7 +193,7 @@ def train_from_files(
     searched first and the model is trained with the best. The output is checked before
     training, so a refused overwrite costs no time.
     """
-    check_model_output(output, force=force)
+    check_model_output(output, force=force, inputs=find_csv_files(list(paths)))
     data = read_labels(paths)
     found = None
     if search_grid:

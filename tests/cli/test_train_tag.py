@@ -44,6 +44,22 @@ def test_train_refuses_a_model_named_like_its_manifest(tiny_labels: Path, tmp_pa
     assert list(tmp_path.glob("m.*")) == []
 
 
+def test_outputs_never_overwrite_inputs_or_each_other(tiny_labels: Path, tmp_path):
+    before = tiny_labels.read_bytes()
+    result = invoke("train", tiny_labels, "-o", tiny_labels, "--cv", "0", "-F")
+    assert result.exit_code == 1 and "also an input" in result.stderr
+    assert tiny_labels.read_bytes() == before
+    article = tmp_path / "a.txt"
+    article.write_text("Stop the war.", "utf-8")
+    model = tmp_path / "m.joblib"
+    assert invoke("train", tiny_labels, "-o", model, "--cv", "0").exit_code == 0
+    result = invoke("tag", article, "-m", model, "-o", article, "-F")
+    assert result.exit_code == 1 and article.read_text("utf-8") == "Stop the war."
+    out = tmp_path / "out.csv"
+    result = invoke("tag", article, "-m", model, "-o", out, "--summary", out)
+    assert result.exit_code == 1 and "another output" in result.stderr and not out.exists()
+
+
 def test_train_refuses_bad_data_with_one_line(tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("text,label\nA,maybe\n", encoding="utf-8")
