@@ -22,17 +22,20 @@ from pathlib import Path
 from typing import IO, Any
 
 from stance.errors import ModelError, OutputError
+from stance.readers import STDIN
 
 MANIFEST_FORMAT = 1
 _PACKAGES = ("stance", "scikit-learn", "numpy", "scipy", "joblib", "pandas")
+# The manifest and the arrays are saved beside the model under these suffixes.
+_BESIDE_MODEL = (".json", ".npz")
 
 
 def manifest_path(model_path: Path) -> Path:
-    return Path(model_path).with_suffix(".json")
+    return Path(model_path).with_suffix(_BESIDE_MODEL[0])
 
 
 def arrays_path(model_path: Path) -> Path:
-    return Path(model_path).with_suffix(".npz")
+    return Path(model_path).with_suffix(_BESIDE_MODEL[1])
 
 
 def package_versions() -> dict[str, str]:
@@ -70,7 +73,7 @@ def check_writable(path: Path, *, force: bool = False) -> None:
 def check_separate(outputs: Sequence[Path | None], *, inputs: Sequence[Path | str] = ()) -> None:
     """Refuse an output that is one of the input files or is named twice: writing it would
     destroy what is being read or written, even with --force."""
-    taken = {Path(p).resolve() for p in inputs if str(p) != "-" and Path(p).is_file()}
+    taken = {Path(p).resolve() for p in inputs if str(p) != STDIN and Path(p).is_file()}
     for output in outputs:
         if output is None:
             continue
@@ -85,7 +88,7 @@ def check_model_output(
 ) -> None:
     """Raise OutputError unless the model, its manifest and its arrays may be written."""
     path = Path(path)
-    if path.suffix in (".json", ".npz"):
+    if path.suffix in _BESIDE_MODEL:
         raise OutputError(
             f"{path}: a model file cannot end in {path.suffix}; its manifest (.json) and "
             "arrays (.npz) are saved beside it under those names (use .joblib)"
@@ -188,8 +191,7 @@ def read_manifest(path: Path) -> dict[str, Any]:
     card_path = manifest_path(path)
     if not path.is_file():
         raise ModelError(f"{path}: no model file here; train one with `stance train`")
-    if card_path == path or path.suffix == ".npz":
-        # Easy to mistake for the model: the two files saved beside it.
+    if path.suffix in _BESIDE_MODEL:  # easy to mistake for the model
         raise ModelError(f"{path} is beside the model, not the model; pass the .joblib file")
     if not card_path.is_file():
         raise ModelError(f"{card_path}: the model's manifest is missing; refusing to load {path}")
