@@ -72,6 +72,45 @@ def test_same_features_and_probabilities(params):
     assert list(loaded.classes_) == list(pipeline.classes_)
 
 
+def saved_arrays(fast: FastModel) -> dict[str, np.ndarray]:
+    buffer = io.BytesIO()
+    fast.save(buffer)
+    buffer.seek(0)
+    with np.load(buffer, allow_pickle=False) as arrays:
+        return {name: arrays[name] for name in arrays.files}
+
+
+def test_token_numbers_are_saved_and_match_those_rebuilt_from_the_terms():
+    pipeline = build_pipeline(random_state=0).fit(TEXTS, LABELS)
+    arrays = saved_arrays(FastModel.from_pipeline(pipeline))
+    assert int(arrays["format"]) == 3
+    loaded = FastModel.from_arrays(arrays)
+    rebuilt = FastModel.from_arrays(arrays | {"format": np.array(2)})
+    assert list(loaded.tokens.items()) == list(rebuilt.tokens.items())
+    assert np.array_equal(loaded.unigram_column, rebuilt.unigram_column)
+    assert np.array_equal(loaded.bigram_keys, rebuilt.bigram_keys)
+    assert np.array_equal(loaded.bigram_columns, rebuilt.bigram_columns)
+    assert len(loaded.bigram_keys) > 0  # the default pipeline has word bigrams
+
+
+def test_arrays_saved_before_format_3_still_load_with_the_same_predictions():
+    pipeline = build_pipeline(random_state=0).fit(TEXTS, LABELS)
+    new = ("token_terms", "token_lengths", "unigram_column", "bigram_keys", "bigram_columns")
+    arrays = saved_arrays(FastModel.from_pipeline(pipeline))
+    old = {k: v for k, v in arrays.items() if k not in new} | {"format": np.array(2)}
+    texts = TEXTS + ODD
+    assert_same_predictions(
+        pipeline.predict_proba(texts), FastModel.from_arrays(old).predict_proba(texts)
+    )
+
+
+def test_unknown_arrays_format_is_refused():
+    pipeline = build_pipeline(random_state=0).fit(TEXTS, LABELS)
+    arrays = saved_arrays(FastModel.from_pipeline(pipeline)) | {"format": np.array(9)}
+    with pytest.raises(ValueError, match="unknown arrays format 9"):
+        FastModel.from_arrays(arrays)
+
+
 @pytest.mark.filterwarnings("ignore::UserWarning")
 @pytest.mark.parametrize(
     "params",

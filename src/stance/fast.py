@@ -28,7 +28,7 @@ import scipy.sparse as sp
 
 from stance.normalise import fold_text, strip_accents_ascii, strip_accents_unicode
 
-ARRAYS_FORMAT = 2
+ARRAYS_FORMAT = 3
 # Distinct words whose analysis is kept between batches; cleared when full, so memory stays
 # flat however large the input (42k distinct words in 10 MB of press releases).
 WORD_CACHE_SIZE = 50_000
@@ -71,6 +71,32 @@ def _index(terms: Sequence[str]) -> dict[str, int]:
     return dict(zip(terms, range(len(terms)), strict=True))
 
 
+# (tokens in number order, unigram column of each token, bigram keys, bigram columns)
+TokenArrays = tuple[list[str], np.ndarray, np.ndarray, np.ndarray]
+
+
+def token_arrays_of(word_terms: Sequence[str]) -> TokenArrays:
+    """Number the tokens the word features are made of: unigram features first (in column
+    order), then tokens seen only inside bigrams. A bigram's key is its first token's number
+    times the token count plus its second's. Saved with the model, since splitting every
+    bigram again took a quarter of a second at each start."""
+    # (Written with C-level dict and map calls: models saved before format 3 run it at start.)
+    unigrams = [c for c, t in enumerate(word_terms) if " " not in t]
+    tokens = _index([word_terms[c] for c in unigrams])
+    bigram_columns = [c for c, t in enumerate(word_terms) if " " in t]
+    pairs = [word_terms[c].split(" ") for c in bigram_columns]
+    firsts, seconds = [p[0] for p in pairs], [p[1] for p in pairs]
+    extra = dict.fromkeys(itertools.chain(firsts, seconds)).keys() - tokens.keys()
+    tokens.update(zip(sorted(extra), itertools.count(len(tokens))))
+    # -1: the token only appears inside bigrams.
+    unigram_column = np.full(len(tokens), -1, dtype=np.int64)
+    unigram_column[: len(unigrams)] = unigrams
+    number = tokens.__getitem__
+    keys = np.fromiter(map(number, firsts), np.int64, len(pairs)) * max(len(tokens), 1)
+    keys += np.fromiter(map(number, seconds), np.int64, len(pairs))
+    return list(tokens), unigram_column, keys, np.array(bigram_columns, dtype=np.int64)
+
+
 class FastModel:
     """Word (and optionally char_wb) TF-IDF + multinomial logistic regression, without
     scikit-learn at run time.
@@ -96,6 +122,7 @@ class FastModel:
         coef: np.ndarray,
         intercept: np.ndarray,
         classes: Sequence[str],
+        token_arrays: TokenArrays | None = None,
     ) -> None:
         self.word_terms = list(word_terms)
         self.char_terms = list(char_terms) if char_terms is not None else None
@@ -115,30 +142,18 @@ class FastModel:
         self.split = len(self.word_terms)  # first character column
         self.width = self.split + len(self.char_terms or ())
         self.char_vocabulary = _index(self.char_terms) if self.char_terms is not None else None
-        self._build_tokens()
+        if token_arrays is None:
+            token_arrays = token_arrays_of(self.word_terms)
+        self._build_tokens(token_arrays)
         self._score_weights()
         self._forget_words()
 
-    def _build_tokens(self) -> None:
-        # Token numbers: unigram features first, then tokens seen only inside bigrams.
-        # (Written with C-level dict and map calls: this runs at every start.)
-        terms = self.word_terms
-        unigrams = [c for c, t in enumerate(terms) if " " not in t]
-        self.tokens = _index([terms[c] for c in unigrams])
-        bigram_columns = [c for c, t in enumerate(terms) if " " in t]
-        pairs = [terms[c].split(" ") for c in bigram_columns]
-        firsts, seconds = [p[0] for p in pairs], [p[1] for p in pairs]
-        extra = dict.fromkeys(itertools.chain(firsts, seconds)).keys() - self.tokens.keys()
-        self.tokens.update(zip(sorted(extra), itertools.count(len(self.tokens))))
-        # Unigram column of each token number (-1: the token only appears inside bigrams).
-        self.unigram_column = np.full(len(self.tokens), -1, dtype=np.int64)
-        self.unigram_column[: len(unigrams)] = unigrams
-        number = self.tokens.__getitem__
+    def _build_tokens(self, token_arrays: TokenArrays) -> None:
+        tokens, self.unigram_column, self.bigram_keys, self.bigram_columns = token_arrays
+        self.tokens = _index(tokens)
         # A bigram's key: first token number * pair_base + second token number.
         self.pair_base = max(len(self.tokens), 1)
-        keys = np.fromiter(map(number, firsts), np.int64, len(pairs)) * self.pair_base
-        keys += np.fromiter(map(number, seconds), np.int64, len(pairs))
-        self.bigrams = IntTable(keys, np.array(bigram_columns, dtype=np.int64))
+        self.bigrams = IntTable(self.bigram_keys, self.bigram_columns)
 
     # ---- analysis of one word -----------------------------------------------------------
 
@@ -394,17 +409,25 @@ class FastModel:
             ),
             "ngrams": np.array([*self.word_ngrams, *(self.char_ngrams or (0, 0))]),
         }
-        for name, terms in (("word", self.word_terms), ("char", self.char_terms)):
+        for name, terms in (
+            ("word", self.word_terms),
+            ("char", self.char_terms),
+            ("token", list(self.tokens)),
+        ):
             if terms is not None:
                 blob = "".join(terms).encode("utf-32-le")
                 arrays[f"{name}_terms"] = np.frombuffer(blob, dtype=np.uint32)
                 arrays[f"{name}_lengths"] = np.array([len(t) for t in terms], dtype=np.int64)
+        arrays["unigram_column"] = self.unigram_column
+        arrays["bigram_keys"] = self.bigram_keys
+        arrays["bigram_columns"] = self.bigram_columns
         return arrays
 
     @classmethod
     def from_arrays(cls, arrays: Any) -> FastModel:
-        if int(arrays["format"]) != ARRAYS_FORMAT:
-            raise ValueError(f"unknown arrays format {int(arrays['format'])}; retrain the model")
+        version = int(arrays["format"])
+        if version not in (2, ARRAYS_FORMAT):
+            raise ValueError(f"unknown arrays format {version}; retrain the model")
         pattern, lower, accents, norm, sublinear = arrays["config"].tolist()
         ngrams = [int(n) for n in arrays["ngrams"]]
         return cls(
@@ -425,6 +448,17 @@ class FastModel:
             coef=arrays["coef"],
             intercept=arrays["intercept"],
             classes=arrays["classes"].tolist(),
+            # Format 2 (before 2026-12-04) did not save the token numbers; they are rebuilt.
+            token_arrays=(
+                (
+                    _unpack(arrays["token_terms"], arrays["token_lengths"]),
+                    arrays["unigram_column"],
+                    arrays["bigram_keys"],
+                    arrays["bigram_columns"],
+                )
+                if version >= 3
+                else None
+            ),
         )
 
     def save(self, handle: Any) -> None:
