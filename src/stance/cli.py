@@ -845,24 +845,74 @@ def data_check(
     ] = False,
     show: Annotated[int, Opt("--show", "-n", min=0, help="Rows to show per warning.")] = 10,
     as_json: Annotated[bool, Opt("--json", help="Print the report as JSON.")] = False,
+    fixes: Annotated[
+        Path | None,
+        Opt(
+            "--fixes",
+            "-w",
+            dir_okay=False,
+            help="Also write the likely label errors to this CSV, with a `fix` column to fill "
+            "in for `stance data fix`.",
+        ),
+    ] = None,
+    force: ForceOpt = False,
 ) -> None:
     """Errors (exit 1) and warnings in labelled data: duplicates, balance, lengths, skewed
     words, label errors."""
     from stance.checks import check_data
+    from stance.corrections import write_fix_sheet
+    from stance.errors import UsageError
+    from stance.persist import check_writable
 
     with _errors():
+        if fixes is not None:
+            if no_model:
+                raise UsageError("--fixes needs the label-error search; drop --no-model")
+            check_writable(fixes, force=force)  # before minutes of cross-validation
         report = check_data(
             paths or [DEFAULT_LABELS],
             near_threshold=near,
             min_confidence=min_confidence,
             find_label_issues=not no_model,
         )
+        if fixes is not None:
+            write_fix_sheet(report.label_issues, fixes, force=force)
     if as_json:
         typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
     else:
         _print_check(report, show=show)
+    if fixes is not None:
+        typer.echo(f"wrote {len(report.label_issues)} flagged rows to {fixes}", err=True)
     if report.errors:
         raise typer.Exit(1)
+
+
+@data_app.command("fix")
+def data_fix(
+    fixes: Annotated[
+        Path,
+        Arg(
+            help="A fix sheet from `stance data check --fixes`: where, text, label, fix "
+            "(a label, `drop`, or blank to keep).",
+            exists=True,
+            dir_okay=False,
+        ),
+    ],
+    dry_run: Annotated[
+        bool, Opt("--dry-run", "-n", help="Check the fixes against the files; change nothing.")
+    ] = False,
+) -> None:
+    """Relabel or drop the rows a filled-in fix sheet names, checking each still reads as
+    flagged."""
+    from stance.corrections import apply_fixes
+
+    with _errors():
+        result = apply_fixes(fixes, dry_run=dry_run)
+    verb = "would change" if dry_run else "changed"
+    typer.echo(
+        f"{verb} {len(result.files)} file(s): {result.relabelled} relabelled, "
+        f"{result.dropped} dropped"
+    )
 
 
 def _print_check(report: Any, *, show: int) -> None:

@@ -169,3 +169,56 @@ def test_data_check_warns_of_words_that_come_with_one_label(tmp_path):
     report = json.loads(invoke("data", "check", tmp_path / "a.csv", "--no-model", "--json").stdout)
     assert {e["word"] for e in report["skewed_words"]} >= {"current", "freeze", "line", "plan"}
     assert "sentence" not in {e["word"] for e in report["skewed_words"]}
+
+
+def test_check_writes_a_fix_sheet_and_fix_applies_it(tmp_path):
+    import itertools
+
+    from tests.conftest import write_labels
+
+    pools = {
+        "pro-war": ["victory", "mobilise", "attack", "advance", "strike"],
+        "neutral": ["tuesday", "byline", "photo", "minutes", "weather"],
+    }
+    rows = [
+        (f"{a} and {b} now", label)
+        for label, pool in pools.items()
+        for a, b in itertools.permutations(pool, 2)
+    ]
+    rows[3] = (rows[3][0], "neutral")  # a pro-war sentence labelled neutral
+    path = write_labels(tmp_path / "flipped.csv", rows)
+    fixes = tmp_path / "fixes.csv"
+    result = invoke("data", "check", path, "-c", "0.5", "--fixes", fixes)
+    assert result.exit_code == 0, result.output
+    assert f"wrote 1 flagged rows to {fixes}" in result.stderr
+    sheet = saved(fixes)
+    assert [(r["text"], r["label"], r["predicted"], r["fix"]) for r in sheet] == [
+        (rows[3][0], "neutral", "pro-war", "")
+    ]
+    # The sheet exists now: writing it again needs --force.
+    result = invoke("data", "check", path, "-c", "0.5", "--fixes", fixes)
+    assert result.exit_code == 1 and "exists; use --force" in result.stderr
+
+    sheet[0]["fix"] = "pro-war"
+    with open(fixes, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(sheet[0]))
+        writer.writeheader()
+        writer.writerows(sheet)
+    result = invoke("data", "fix", fixes, "--dry-run")
+    assert result.exit_code == 0 and "would change 1 file(s): 1 relabelled" in result.stdout
+    assert saved(path)[3]["label"] == "neutral"
+    result = invoke("data", "fix", fixes)
+    assert result.exit_code == 0 and "changed 1 file(s): 1 relabelled, 0 dropped" in result.stdout
+    assert [r["label"] for r in saved(path)] == ["pro-war"] * 20 + ["neutral"] * 20
+    # Applied once, the sheet no longer matches the file: refused, nothing changed.
+    before = path.read_bytes()
+    result = invoke("data", "fix", fixes)
+    assert result.exit_code == 1
+    assert "the row no longer reads as in the fix sheet" in result.stderr
+    assert "Traceback" not in result.output and path.read_bytes() == before
+
+
+def test_fix_sheet_needs_the_label_error_search(tmp_path, tiny_labels):
+    result = invoke("data", "check", tiny_labels, "--no-model", "--fixes", tmp_path / "f.csv")
+    assert result.exit_code == 2 and "--fixes needs the label-error search" in result.stderr
+    assert not (tmp_path / "f.csv").exists()

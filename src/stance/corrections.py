@@ -1,0 +1,159 @@
+"""Apply reviewed label fixes to the labelled CSV files: the end of the label-error loop.
+
+`stance data check --fixes FILE` writes the rows it flags, each with an empty `fix` column.
+A reviewer fills in a label, or `drop`, for the rows to change and leaves the rest blank;
+`stance data fix FILE` applies them. A fix names its row by `file:line` and carries the row's
+text and label as they were when flagged, so a file edited since the check is refused rather
+than changed in the wrong place. Every fix is checked before any file is written, and each
+file is replaced atomically.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from stance.errors import DataError
+from stance.labels import LABELS
+from stance.persist import atomic_open
+from stance.readers import decode_utf8
+
+DROP = "drop"
+FIX_COLUMNS: tuple[str, ...] = ("where", "text", "label", "fix")
+
+
+@dataclass(frozen=True)
+class Fix:
+    file: str
+    line: int
+    text: str
+    label: str
+    fix: str  # a label, or DROP
+
+
+@dataclass(frozen=True)
+class FixResult:
+    relabelled: int
+    dropped: int
+    files: tuple[str, ...]
+
+
+def write_fix_sheet(issues: Sequence[dict[str, Any]], path: Path, *, force: bool = False) -> int:
+    """Write flagged rows (`likely_label_errors` output) as a sheet to fill in; returns rows."""
+    with atomic_open(path, force=force) as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow([*FIX_COLUMNS, "predicted", "confidence"])
+        for issue in issues:
+            writer.writerow(
+                [
+                    issue["where"],
+                    issue["text"],
+                    issue["label"],
+                    "",
+                    issue["predicted"],
+                    issue["confidence"],
+                ]
+            )
+    return len(issues)
+
+
+def read_fixes(path: Path) -> list[Fix]:
+    """The filled-in rows of a fix sheet (blank `fix` means keep); raises DataError."""
+    name = str(path)
+    try:
+        text = decode_utf8(Path(path).read_bytes(), name=name)
+    except OSError as error:
+        raise DataError(f"{name}: cannot read ({error.strerror})") from None
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    missing = [c for c in FIX_COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        raise DataError(f"{name}: missing column(s) {', '.join(missing)}")
+    fixes: dict[tuple[str, int], Fix] = {}
+    try:
+        for row in reader:
+            fix = (row["fix"] or "").strip()
+            if not fix:
+                continue
+            where = f"{name} line {reader.line_num}"
+            if fix not in (*LABELS, DROP):
+                raise DataError(f"{where}: fix {fix!r} is not one of {', '.join(LABELS)}, {DROP}")
+            file, _, line = (row["where"] or "").strip().rpartition(":")
+            if not file or not line.isdigit():
+                raise DataError(f"{where}: where {row['where']!r} is not FILE:LINE")
+            key = (file, int(line))
+            item = Fix(
+                file, int(line), (row["text"] or "").strip(), (row["label"] or "").strip(), fix
+            )
+            if key in fixes and fixes[key] != item:
+                raise DataError(f"{where}: {file}:{line} is fixed twice, differently")
+            fixes[key] = item
+    except csv.Error as error:
+        raise DataError(f"{name} line {reader.line_num}: malformed CSV ({error})") from None
+    return list(fixes.values())
+
+
+def _records(path: Path) -> tuple[list[str], list[tuple[int, list[str]]], str]:
+    """A labelled file's header, its records with the line each ends on, and its newline."""
+    try:
+        text = decode_utf8(path.read_bytes(), name=str(path))
+    except OSError as error:
+        raise DataError(f"{path}: cannot read ({error.strerror})") from None
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader, [])
+        records = [(reader.line_num, fields) for fields in reader if any(f.strip() for f in fields)]
+    except csv.Error as error:
+        raise DataError(f"{path} line {reader.line_num}: malformed CSV ({error})") from None
+    if "text" not in header or "label" not in header:
+        raise DataError(f"{path}: not a labelled file (no text and label columns)")
+    return header, records, "\r\n" if "\r\n" in text else "\n"
+
+
+def apply_fixes(path: Path, *, dry_run: bool = False) -> FixResult:
+    """Relabel or drop the rows a fix sheet names; with `dry_run`, only check them."""
+    by_file: dict[str, list[Fix]] = {}
+    for fix in read_fixes(path):
+        by_file.setdefault(fix.file, []).append(fix)
+    planned: list[tuple[Path, list[str], list[list[str]], str]] = []
+    relabelled = dropped = 0
+    for file, fixes in by_file.items():
+        header, records, newline = _records(Path(file))
+        text_at, label_at = header.index("text"), header.index("label")
+        wanted = {fix.line: fix for fix in fixes}
+        kept: list[list[str]] = []
+        changes = 0
+        for line, fields in records:
+            fix = wanted.pop(line, None)
+            if fix is not None:
+                if (fields[text_at].strip(), fields[label_at].strip()) != (fix.text, fix.label):
+                    raise DataError(
+                        f"{file}:{line}: the row no longer reads as in the fix sheet "
+                        "(the file changed since the check; run it again)"
+                    )
+                if fix.fix == DROP:
+                    dropped += 1
+                    changes += 1
+                    continue
+                if fix.fix != fix.label:
+                    relabelled += 1
+                    changes += 1
+                    fields = [*fields]
+                    fields[label_at] = fix.fix
+            kept.append(fields)
+        if wanted:
+            raise DataError(f"{file}:{min(wanted)}: no row ends on that line")
+        if changes:
+            planned.append((Path(file), header, kept, newline))
+    if not dry_run:
+        for target, header, kept, newline in planned:
+            with atomic_open(target, force=True) as handle:
+                writer = csv.writer(handle, lineterminator=newline)
+                writer.writerow(header)
+                writer.writerows(kept)
+    return FixResult(
+        relabelled=relabelled, dropped=dropped, files=tuple(str(p[0]) for p in planned)
+    )
