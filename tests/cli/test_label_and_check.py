@@ -112,23 +112,30 @@ def test_data_check_finds_planted_problems(tmp_path, tiny_rows):
     assert any(d["kind"] == "exact" and "Kyiv falls" in d["text"] for d in report["duplicates"])
 
 
-def test_data_check_ranks_flipped_labels_and_exits_zero_without_errors(tmp_path):
+# Labels with disjoint vocabularies, so out-of-fold predictions are reliable.
+POOLS = {
+    "pro-war": ["victory", "mobilise", "attack", "advance", "strike"],
+    "realist": ["freeze", "entrench", "fortify", "hold", "dig"],
+    "anti-war": ["withdraw", "crime", "peace", "protest", "leave"],
+    "neutral": ["tuesday", "byline", "photo", "minutes", "weather"],
+}
+
+
+def disjoint_rows(labels=tuple(POOLS)) -> list[tuple[str, str]]:
+    """20 sentences per label, each two words of that label's pool."""
     import itertools
 
+    return [
+        (f"{a} and {b} now", label)
+        for label in labels
+        for a, b in itertools.permutations(POOLS[label], 2)
+    ]
+
+
+def test_data_check_ranks_flipped_labels_and_exits_zero_without_errors(tmp_path):
     from tests.conftest import write_labels
 
-    # Four labels with disjoint vocabularies, so out-of-fold predictions are reliable.
-    pools = {
-        "pro-war": ["victory", "mobilise", "attack", "advance", "strike"],
-        "realist": ["freeze", "entrench", "fortify", "hold", "dig"],
-        "anti-war": ["withdraw", "crime", "peace", "protest", "leave"],
-        "neutral": ["tuesday", "byline", "photo", "minutes", "weather"],
-    }
-    rows = [
-        (f"{a} and {b} now", label)
-        for label, pool in pools.items()
-        for a, b in itertools.permutations(pool, 2)
-    ]
+    rows = disjoint_rows()
     flipped = {0: "neutral", 25: "pro-war", 47: "realist"}
     for index, label in flipped.items():
         rows[index] = (rows[index][0], label)
@@ -172,19 +179,9 @@ def test_data_check_warns_of_words_that_come_with_one_label(tmp_path):
 
 
 def test_check_writes_a_fix_sheet_and_fix_applies_it(tmp_path):
-    import itertools
-
     from tests.conftest import write_labels
 
-    pools = {
-        "pro-war": ["victory", "mobilise", "attack", "advance", "strike"],
-        "neutral": ["tuesday", "byline", "photo", "minutes", "weather"],
-    }
-    rows = [
-        (f"{a} and {b} now", label)
-        for label, pool in pools.items()
-        for a, b in itertools.permutations(pool, 2)
-    ]
+    rows = disjoint_rows(("pro-war", "neutral"))
     rows[3] = (rows[3][0], "neutral")  # a pro-war sentence labelled neutral
     path = write_labels(tmp_path / "flipped.csv", rows)
     fixes = tmp_path / "fixes.csv"
