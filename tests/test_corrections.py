@@ -149,3 +149,32 @@ def test_the_sheet_lists_issues_with_an_empty_fix_column(tmp_path):
     assert read_fixes(path) == []  # nothing filled in yet
     with pytest.raises(OutputError, match="exists; use --force"):
         write_fix_sheet(issues, path)
+
+
+def test_one_file_named_two_ways_is_rewritten_once(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    labelled(tmp_path / "l.csv")
+    row = ("Freeze the line and dig in.", "neutral")
+    fixes = sheet(
+        tmp_path / "fixes.csv", [("l.csv:3", *row, "realist"), ("./l.csv:3", *row, "realist")]
+    )
+    result = apply_fixes(fixes)
+    assert (result.relabelled, len(result.files)) == (1, 1)
+    assert read_labels([tmp_path / "l.csv"]).frame["label"].tolist()[1] == "realist"
+    both = sheet(
+        tmp_path / "both.csv",
+        [
+            ("l.csv:2", ROWS[0][0], "pro-war", "drop"),
+            ("./l.csv:2", ROWS[0][0], "pro-war", "neutral"),
+        ],
+    )
+    with pytest.raises(DataError, match="fixed twice"):
+        apply_fixes(both)
+
+
+def test_a_row_with_too_few_fields_is_an_error_not_a_crash(tmp_path):
+    data = tmp_path / "l.csv"
+    data.write_text("text,label,source\nHold the line.,neutral\n", encoding="utf-8")
+    fixes = sheet(tmp_path / "fixes.csv", [(f"{data}:2", "Hold the line.", "neutral", "realist")])
+    with pytest.raises(DataError, match="line 2: 2 fields, the header has 3"):
+        apply_fixes(fixes)

@@ -48,16 +48,8 @@ def write_fix_sheet(issues: Sequence[dict[str, Any]], path: Path, *, force: bool
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow([*FIX_COLUMNS, "predicted", "confidence"])
         for issue in issues:
-            writer.writerow(
-                [
-                    issue["where"],
-                    issue["text"],
-                    issue["label"],
-                    "",
-                    issue["predicted"],
-                    issue["confidence"],
-                ]
-            )
+            where, text, label = issue["where"], issue["text"], issue["label"]
+            writer.writerow([where, text, label, "", issue["predicted"], issue["confidence"]])
     return len(issues)
 
 
@@ -72,7 +64,7 @@ def read_fixes(path: Path) -> list[Fix]:
     missing = [c for c in FIX_COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
         raise DataError(f"{name}: missing column(s) {', '.join(missing)}")
-    fixes: dict[tuple[str, int], Fix] = {}
+    fixes: list[Fix] = []
     try:
         for row in reader:
             fix = (row["fix"] or "").strip()
@@ -84,16 +76,11 @@ def read_fixes(path: Path) -> list[Fix]:
             file, _, line = (row["where"] or "").strip().rpartition(":")
             if not file or not line.isdigit():
                 raise DataError(f"{where}: where {row['where']!r} is not FILE:LINE")
-            key = (file, int(line))
-            item = Fix(
-                file, int(line), (row["text"] or "").strip(), (row["label"] or "").strip(), fix
-            )
-            if key in fixes and fixes[key] != item:
-                raise DataError(f"{where}: {file}:{line} is fixed twice, differently")
-            fixes[key] = item
+            text, label = (row["text"] or "").strip(), (row["label"] or "").strip()
+            fixes.append(Fix(file, int(line), text, label, fix))
     except csv.Error as error:
         raise DataError(f"{name} line {reader.line_num}: malformed CSV ({error})") from None
-    return list(fixes.values())
+    return fixes
 
 
 def _records(path: Path) -> tuple[list[str], list[tuple[int, list[str]]], str]:
@@ -108,22 +95,33 @@ def _records(path: Path) -> tuple[list[str], list[tuple[int, list[str]]], str]:
         records = [(reader.line_num, fields) for fields in reader if any(f.strip() for f in fields)]
     except csv.Error as error:
         raise DataError(f"{path} line {reader.line_num}: malformed CSV ({error})") from None
-    if "text" not in header or "label" not in header:
+    names = [h.strip() for h in header]
+    if "text" not in names or "label" not in names:
         raise DataError(f"{path}: not a labelled file (no text and label columns)")
+    for line, fields in records:
+        if len(fields) != len(header):
+            raise DataError(
+                f"{path} line {line}: {len(fields)} fields, the header has {len(header)}"
+            )
     return header, records, "\r\n" if "\r\n" in text else "\n"
 
 
 def apply_fixes(path: Path, *, dry_run: bool = False) -> FixResult:
     """Relabel or drop the rows a fix sheet names; with `dry_run`, only check them."""
-    by_file: dict[str, list[Fix]] = {}
+    # Keyed by the resolved path: two spellings of one file must not be rewritten twice.
+    by_file: dict[Path, dict[int, Fix]] = {}
     for fix in read_fixes(path):
-        by_file.setdefault(fix.file, []).append(fix)
-    planned: list[tuple[Path, list[str], list[list[str]], str]] = []
+        known = by_file.setdefault(Path(fix.file).resolve(), {}).setdefault(fix.line, fix)
+        if (known.text, known.label, known.fix) != (fix.text, fix.label, fix.fix):
+            raise DataError(f"{fix.file}:{fix.line} is fixed twice, differently")
+    planned: list[tuple[Path, str, list[str], list[list[str]], str]] = []
     relabelled = dropped = 0
-    for file, fixes in by_file.items():
+    for target, fixes in by_file.items():
+        file = next(iter(fixes.values())).file
         header, records, newline = _records(Path(file))
-        text_at, label_at = header.index("text"), header.index("label")
-        wanted = {fix.line: fix for fix in fixes}
+        names = [h.strip() for h in header]
+        text_at, label_at = names.index("text"), names.index("label")
+        wanted = dict(fixes)
         kept: list[list[str]] = []
         changes = 0
         for line, fields in records:
@@ -147,13 +145,12 @@ def apply_fixes(path: Path, *, dry_run: bool = False) -> FixResult:
         if wanted:
             raise DataError(f"{file}:{min(wanted)}: no row ends on that line")
         if changes:
-            planned.append((Path(file), header, kept, newline))
+            planned.append((target, file, header, kept, newline))
     if not dry_run:
-        for target, header, kept, newline in planned:
+        for target, _, header, kept, newline in planned:
             with atomic_open(target, force=True) as handle:
                 writer = csv.writer(handle, lineterminator=newline)
                 writer.writerow(header)
                 writer.writerows(kept)
-    return FixResult(
-        relabelled=relabelled, dropped=dropped, files=tuple(str(p[0]) for p in planned)
-    )
+    files = tuple(file for _, file, *_ in planned)
+    return FixResult(relabelled=relabelled, dropped=dropped, files=files)
