@@ -38,6 +38,14 @@ def assert_same_predictions(expected, actual):
     assert np.array_equal(expected.argmax(axis=1), actual.argmax(axis=1))
 
 
+def saved_arrays(fast: FastModel) -> dict[str, np.ndarray]:
+    buffer = io.BytesIO()
+    fast.save(buffer)
+    buffer.seek(0)
+    with np.load(buffer, allow_pickle=False) as arrays:
+        return {name: arrays[name] for name in arrays.files}
+
+
 @pytest.mark.parametrize(
     "params",
     [
@@ -63,21 +71,9 @@ def test_same_features_and_probabilities(params):
     # A second call (warm cache) gives the same again.
     assert_same_predictions(expected, fast.predict_proba(texts))
     # So does the model rebuilt from its saved arrays, without scikit-learn.
-    buffer = io.BytesIO()
-    fast.save(buffer)
-    buffer.seek(0)
-    with np.load(buffer, allow_pickle=False) as arrays:
-        loaded = FastModel.from_arrays({name: arrays[name] for name in arrays.files})
+    loaded = FastModel.from_arrays(saved_arrays(fast))
     assert_same_predictions(expected, loaded.predict_proba(texts))
     assert list(loaded.classes_) == list(pipeline.classes_)
-
-
-def saved_arrays(fast: FastModel) -> dict[str, np.ndarray]:
-    buffer = io.BytesIO()
-    fast.save(buffer)
-    buffer.seek(0)
-    with np.load(buffer, allow_pickle=False) as arrays:
-        return {name: arrays[name] for name in arrays.files}
 
 
 def test_token_numbers_are_saved_and_match_those_rebuilt_from_the_terms():

@@ -15,7 +15,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from stance.errors import DataError
 from stance.labels import LABELS
@@ -33,6 +33,14 @@ class Fix:
     text: str
     label: str
     fix: str  # a label, or DROP
+
+
+class _LabelledFile(NamedTuple):
+    header: list[str]
+    text_at: int
+    label_at: int
+    records: list[tuple[int, list[str]]]  # (line the record ends on, its fields)
+    newline: str
 
 
 @dataclass(frozen=True)
@@ -56,10 +64,7 @@ def write_fix_sheet(issues: Sequence[dict[str, Any]], path: Path, *, force: bool
 def read_fixes(path: Path) -> list[Fix]:
     """The filled-in rows of a fix sheet (blank `fix` means keep); raises DataError."""
     name = str(path)
-    try:
-        text = decode_utf8(Path(path).read_bytes(), name=name)
-    except OSError as error:
-        raise DataError(f"{name}: cannot read ({error.strerror})") from None
+    text = _read_text(Path(path))
     reader = csv.DictReader(io.StringIO(text, newline=""))
     missing = [c for c in FIX_COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
@@ -83,12 +88,16 @@ def read_fixes(path: Path) -> list[Fix]:
     return fixes
 
 
-def _records(path: Path) -> tuple[list[str], list[tuple[int, list[str]]], str]:
-    """A labelled file's header, its records with the line each ends on, and its newline."""
+def _read_text(path: Path) -> str:
     try:
-        text = decode_utf8(path.read_bytes(), name=str(path))
+        return decode_utf8(path.read_bytes(), name=str(path))
     except OSError as error:
         raise DataError(f"{path}: cannot read ({error.strerror})") from None
+
+
+def _read_labelled(path: Path) -> _LabelledFile:
+    """A labelled file's header, text and label columns, records and newline."""
+    text = _read_text(path)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader, [])
@@ -103,7 +112,8 @@ def _records(path: Path) -> tuple[list[str], list[tuple[int, list[str]]], str]:
             raise DataError(
                 f"{path} line {line}: {len(fields)} fields, the header has {len(header)}"
             )
-    return header, records, "\r\n" if "\r\n" in text else "\n"
+    newline = "\r\n" if "\r\n" in text else "\n"
+    return _LabelledFile(header, names.index("text"), names.index("label"), records, newline)
 
 
 def apply_fixes(path: Path, *, dry_run: bool = False) -> FixResult:
@@ -118,13 +128,12 @@ def apply_fixes(path: Path, *, dry_run: bool = False) -> FixResult:
     relabelled = dropped = 0
     for target, fixes in by_file.items():
         file = next(iter(fixes.values())).file
-        header, records, newline = _records(Path(file))
-        names = [h.strip() for h in header]
-        text_at, label_at = names.index("text"), names.index("label")
+        table = _read_labelled(Path(file))
+        text_at, label_at = table.text_at, table.label_at
         wanted = dict(fixes)
         kept: list[list[str]] = []
         changes = 0
-        for line, fields in records:
+        for line, fields in table.records:
             fix = wanted.pop(line, None)
             if fix is not None:
                 if (fields[text_at].strip(), fields[label_at].strip()) != (fix.text, fix.label):
@@ -145,7 +154,7 @@ def apply_fixes(path: Path, *, dry_run: bool = False) -> FixResult:
         if wanted:
             raise DataError(f"{file}:{min(wanted)}: no row ends on that line")
         if changes:
-            planned.append((target, file, header, kept, newline))
+            planned.append((target, file, table.header, kept, table.newline))
     if not dry_run:
         for target, _, header, kept, newline in planned:
             with atomic_open(target, force=True) as handle:
